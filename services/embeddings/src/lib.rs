@@ -1,0 +1,26 @@
+//! Sentence embeddings computed in Rust (candle), shared by NLU and knowledge retrieval.
+//!
+//! Everything downstream takes `&dyn Embedder`, so the encoder behind it (MiniLM today) can be
+//! swapped without touching classifiers or indexes.
+
+/// A unit-length sentence vector; cosine similarity is a plain dot product.
+pub type Embedding = Vec<f32>;
+
+/// Turns texts into L2-normalised vectors, one per input, in input order.
+pub trait Embedder: Send + Sync {
+    /// Embeds a batch; callers batch to amortise the forward pass.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError>;
+    /// Vector length, so indexes can size storage before the first call.
+    fn dim(&self) -> usize;
+}
+
+/// Why an embedding could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    /// The model files are missing or unreadable; the message names the path and the fix.
+    #[error("embedding model not available: {0}")]
+    ModelUnavailable(String),
+    /// The encoder failed while running.
+    #[error("embedding failed: {0}")]
+    Inference(String),
+}

@@ -1,0 +1,1 @@
+//! In-process event bus: how domain events reach subscribers.

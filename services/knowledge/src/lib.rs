@@ -1,0 +1,1 @@
+//! FAQ knowledge index: tantivy BM25 fused with embedding similarity.

@@ -1,0 +1,1 @@
+//! Intent classification and out-of-scope detection on sentence embeddings.

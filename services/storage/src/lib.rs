@@ -1,0 +1,1 @@
+//! Persistence for sessions, transcripts, missed utterances and tokens (SQLite or PostgreSQL).

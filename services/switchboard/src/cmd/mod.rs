@@ -1,0 +1,4 @@
+//! One module per CLI command; `main.rs` only parses and dispatches.
+
+pub mod eval_faq;
+pub mod eval_nlu;
