@@ -1,0 +1,142 @@
+// Wire types of the chat websocket (`/v1/chat`), kept in one place so every page agrees with the gateway.
+
+/** Longest visitor message the gateway accepts, so the UI can warn before the server refuses. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** Where an answer came from, so the visitor (and later the agent) can judge how much to trust it. */
+export type ReplySource =
+  | { kind: "intent"; intent: string; confidence: number }
+  | { kind: "knowledge"; document_id: string; title: string; score: number }
+  | { kind: "handoff"; reason: string };
+
+/** First frame of every connection: tells which conversation this socket belongs to. */
+export interface SessionMessage {
+  type: "session";
+  session_id: string;
+  bot: string;
+  bot_version: number;
+  greeting: string;
+}
+
+/** One bot answer to one visitor message. */
+export interface ReplyMessage {
+  type: "reply";
+  session_id: string;
+  turn: number;
+  text: string;
+  source: ReplySource;
+  latency_ms: number;
+}
+
+/** A refused visitor message; the connection stays usable. */
+export interface ErrorMessage {
+  type: "error";
+  code: string;
+  message: string;
+}
+
+/** Everything the gateway may send. */
+export type ServerMessage = SessionMessage | ReplyMessage | ErrorMessage;
+
+/** Everything the browser may send. */
+export interface ClientMessage {
+  type: "message";
+  text: string;
+}
+
+/** Raised for frames that do not match the contract, so a gateway change shows up as a clear error. */
+export class ProtocolError extends Error {}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function str(obj: Json, key: string): string {
+  const value = obj[key];
+  if (typeof value !== "string") throw new ProtocolError(`field "${key}" must be a string`);
+  return value;
+}
+
+function num(obj: Json, key: string): number {
+  const value = obj[key];
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ProtocolError(`field "${key}" must be a number`);
+  }
+  return value;
+}
+
+function parseSource(value: unknown): ReplySource {
+  if (!isObject(value)) throw new ProtocolError(`field "source" must be an object`);
+  const kind = str(value, "kind");
+  switch (kind) {
+    case "intent":
+      return { kind, intent: str(value, "intent"), confidence: num(value, "confidence") };
+    case "knowledge":
+      return {
+        kind,
+        document_id: str(value, "document_id"),
+        title: str(value, "title"),
+        score: num(value, "score"),
+      };
+    case "handoff":
+      return { kind, reason: str(value, "reason") };
+    default:
+      throw new ProtocolError(`unknown source kind "${kind}"`);
+  }
+}
+
+/** Checks one text frame from the gateway against the contract. */
+export function parseServerMessage(raw: string): ServerMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError("frame is not JSON");
+  }
+  if (!isObject(value)) throw new ProtocolError("frame is not a JSON object");
+  const type = str(value, "type");
+  switch (type) {
+    case "session":
+      return {
+        type,
+        session_id: str(value, "session_id"),
+        bot: str(value, "bot"),
+        bot_version: num(value, "bot_version"),
+        greeting: str(value, "greeting"),
+      };
+    case "reply":
+      return {
+        type,
+        session_id: str(value, "session_id"),
+        turn: num(value, "turn"),
+        text: str(value, "text"),
+        source: parseSource(value.source),
+        latency_ms: num(value, "latency_ms"),
+      };
+    case "error":
+      return { type, code: str(value, "code"), message: str(value, "message") };
+    default:
+      throw new ProtocolError(`unknown frame type "${type}"`);
+  }
+}
+
+/** Counts characters the way the gateway does (Unicode scalar values, not UTF-16 units). */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** The one-line source note shown under a bot reply; handoffs get a banner instead. */
+export function describeSource(source: ReplySource): string {
+  switch (source.kind) {
+    case "intent":
+      return `intent: ${source.intent} (${Math.round(source.confidence * 100)} %)`;
+    case "knowledge":
+      return `answered from FAQ: ${source.title}`;
+    case "handoff":
+      return "connecting you to an agent";
+  }
+}
