@@ -1,1 +1,144 @@
-//! In-process event bus: how domain events reach subscribers.
+//! In-process event bus: how domain events reach subscribers without the publisher knowing them.
+//!
+//! Publishers never wait for subscribers: the bus is a bounded broadcast channel, and a subscriber
+//! that falls behind loses the oldest events (and is told how many) rather than slowing a chat turn
+//! or a call. A networked bus (NATS) for multi-node deployments implements the same [`EventBus`].
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+/// Something that happened in one part of Switchboard that other parts may react to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A chat turn was answered; the supervisor views and analytics follow chats through this.
+    ChatTurn {
+        session_id: String,
+        bot: String,
+        visitor_text: String,
+        reply_text: String,
+        /// `intent`, `knowledge` or `handoff`.
+        source_kind: String,
+        at: DateTime<Utc>,
+    },
+    /// The bot could not answer well; the improvement loop collects these.
+    MissedUtterance {
+        session_id: String,
+        bot: String,
+        text: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// Publishing side of the bus, shared by every producer.
+pub trait EventBus: Send + Sync {
+    /// Hands an event to current subscribers; never blocks.
+    fn publish(&self, event: Event);
+    /// A new stream of events published from now on.
+    fn subscribe(&self) -> Subscription;
+}
+
+/// Receiving end of a subscription.
+pub struct Subscription {
+    rx: broadcast::Receiver<Event>,
+}
+
+/// What a subscriber gets when it asks for the next event.
+#[derive(Debug, PartialEq)]
+pub enum Received {
+    Event(Event),
+    /// The subscriber was too slow and this many events were dropped for it.
+    Lagged(u64),
+    /// The bus is gone (shutdown).
+    Closed,
+}
+
+impl Subscription {
+    /// Waits for the next event.
+    pub async fn recv(&mut self) -> Received {
+        match self.rx.recv().await {
+            Ok(event) => Received::Event(event),
+            Err(broadcast::error::RecvError::Lagged(n)) => Received::Lagged(n),
+            Err(broadcast::error::RecvError::Closed) => Received::Closed,
+        }
+    }
+}
+
+/// The embedded default bus: one process, no broker.
+#[derive(Clone)]
+pub struct InProcessBus {
+    tx: broadcast::Sender<Event>,
+}
+
+impl InProcessBus {
+    /// `capacity` bounds memory: a subscriber more than this many events behind starts losing them.
+    pub fn new(capacity: usize) -> Self {
+        let (tx, _) = broadcast::channel(capacity.max(1));
+        Self { tx }
+    }
+}
+
+impl EventBus for InProcessBus {
+    fn publish(&self, event: Event) {
+        // An error only means nobody is subscribed right now, which is fine.
+        let _ = self.tx.send(event);
+    }
+
+    fn subscribe(&self) -> Subscription {
+        Subscription { rx: self.tx.subscribe() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missed(text: &str) -> Event {
+        Event::MissedUtterance {
+            session_id: "s1".into(),
+            bot: "banking".into(),
+            text: text.into(),
+            at: Utc::now(),
+        }
+    }
+
+    fn text_of(received: Received) -> String {
+        match received {
+            Received::Event(Event::MissedUtterance { text, .. }) => text,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_subscriber_receives_events_in_order() {
+        let bus = InProcessBus::new(8);
+        let mut a = bus.subscribe();
+        let mut b = bus.subscribe();
+        bus.publish(missed("one"));
+        bus.publish(missed("two"));
+        assert_eq!(text_of(a.recv().await), "one");
+        assert_eq!(text_of(a.recv().await), "two");
+        assert_eq!(text_of(b.recv().await), "one");
+    }
+
+    #[tokio::test]
+    async fn a_slow_subscriber_is_told_what_it_lost() {
+        let bus = InProcessBus::new(2);
+        let mut slow = bus.subscribe();
+        for t in ["a", "b", "c", "d"] {
+            bus.publish(missed(t));
+        }
+        assert_eq!(slow.recv().await, Received::Lagged(2));
+        assert_eq!(text_of(slow.recv().await), "c");
+    }
+
+    #[tokio::test]
+    async fn publishing_without_subscribers_is_not_an_error() {
+        let bus = InProcessBus::new(2);
+        bus.publish(missed("nobody listens"));
+        let mut late = bus.subscribe();
+        bus.publish(missed("after"));
+        assert_eq!(text_of(late.recv().await), "after");
+    }
+}

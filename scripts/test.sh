@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One command that sets everything up and runs every test: Rust unit and end-to-end tests
+# against SQLite and PostgreSQL (127.0.0.1:5432, database `test`, or SWITCHBOARD_TEST_PG),
+# then the browser tests (Playwright driving Debian's chromium) against a real server.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+need_toolchains
+apt_need chromium
+"$ROOT/scripts/models.sh"
+build_web
+export SWITCHBOARD_TEST_PG="${SWITCHBOARD_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+
+say "building"
+cargo build -p switchboard
+cargo test --workspace --no-run
+
+say "Rust tests (unit + end-to-end, SQLite and PostgreSQL)"
+cargo test --workspace
+
+say "browser tests"
+"$ROOT/scripts/browser-tests.sh"
