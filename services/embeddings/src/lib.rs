@@ -1,7 +1,14 @@
 //! Sentence embeddings computed in Rust (candle), shared by NLU and knowledge retrieval.
 //!
 //! Everything downstream takes `&dyn Embedder`, so the encoder behind it (MiniLM today) can be
-//! swapped without touching classifiers or indexes.
+//! swapped without touching classifiers or indexes. [`MiniLm`] is the shipped encoder;
+//! [`CachedEmbedder`] puts a bounded exact-text cache in front of any encoder.
+
+mod cache;
+mod minilm;
+
+pub use cache::{CacheStats, CachedEmbedder};
+pub use minilm::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MiniLm, models_root};
 
 /// A unit-length sentence vector; cosine similarity is a plain dot product.
 pub type Embedding = Vec<f32>;
@@ -14,6 +21,29 @@ pub trait Embedder: Send + Sync {
     fn dim(&self) -> usize;
 }
 
+impl<E: Embedder + ?Sized> Embedder for std::sync::Arc<E> {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
+        (**self).embed(texts)
+    }
+    fn dim(&self) -> usize {
+        (**self).dim()
+    }
+}
+
+impl<E: Embedder + ?Sized> Embedder for &E {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
+        (**self).embed(texts)
+    }
+    fn dim(&self) -> usize {
+        (**self).dim()
+    }
+}
+
+/// Cosine similarity of two unit vectors (their dot product); shared so callers agree on it.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
 /// Why an embedding could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
@@ -24,3 +54,6 @@ pub enum EmbedError {
     #[error("embedding failed: {0}")]
     Inference(String),
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::*;
+
+/// One model per test binary: loading takes a moment and the tests only read it.
+fn model() -> &'static MiniLm {
+    static MODEL: OnceLock<MiniLm> = OnceLock::new();
+    MODEL.get_or_init(|| MiniLm::load_default().expect("MiniLM installed (scripts/models.sh)"))
+}
+
+fn norm(v: &[f32]) -> f32 {
+    v.iter().map(|x| x * x).sum::<f32>().sqrt()
+}
+
+#[test]
+fn vectors_have_model_dimension_and_unit_norm() {
+    let m = model();
+    let out = m.embed(&["I lost my card", "hello", "What is the exchange rate for euros?"]).unwrap();
+    assert_eq!(m.dim(), 384);
+    assert_eq!(out.len(), 3);
+    for v in &out {
+        assert_eq!(v.len(), 384);
+        assert!((norm(v) - 1.0).abs() < 1e-4, "norm {}", norm(v));
+    }
+}
+
+#[test]
+fn paraphrases_score_higher_than_unrelated_sentences() {
+    let v = model()
+        .embed(&[
+            "My card has not arrived yet",
+            "I am still waiting for my new card to be delivered",
+            "What is the weather like in Paris today?",
+            "How do I reset my PIN?",
+            "I forgot my card PIN number",
+        ])
+        .unwrap();
+    let para = cosine(&v[0], &v[1]);
+    let unrelated = cosine(&v[0], &v[2]);
+    assert!(para > 0.6, "paraphrase similarity {para}");
+    assert!(unrelated < 0.2, "unrelated similarity {unrelated}");
+    assert!(cosine(&v[3], &v[4]) > cosine(&v[3], &v[2]) + 0.3);
+}
+
+#[test]
+fn batching_and_reordering_do_not_change_vectors() {
+    let texts = [
+        "short",
+        "a much longer sentence about transferring money between two accounts abroad",
+        "why was I charged a fee",
+        "top up",
+        "can you tell me how long a bank transfer takes to arrive in my account",
+    ];
+    let m = model();
+    let batched = m.embed(&texts).unwrap();
+    let small_batches = MiniLm::load_default().unwrap().with_batch_size(2).embed(&texts).unwrap();
+    for (i, text) in texts.iter().enumerate() {
+        let single = m.embed(&[text]).unwrap().remove(0);
+        assert!(cosine(&single, &batched[i]) > 0.9999, "{text}: padding leaked into the mean");
+        assert!(cosine(&single, &small_batches[i]) > 0.9999, "{text}: sub-batch order mixed up");
+    }
+}
+
+#[test]
+fn matches_reference_values_from_an_independent_implementation() {
+    // First components and one similarity computed by a plain numpy BERT forward pass over the
+    // same safetensors (mean pooling + L2 norm, as sentence-transformers does).
+    let v = model().embed(&["This is an example sentence", "Each sentence is converted"]).unwrap();
+    let expected_first = REFERENCE_FIRST;
+    for (got, want) in v[0].iter().zip(expected_first) {
+        assert!((got - want).abs() < 1e-4, "got {:?}", &v[0][..4]);
+    }
+    assert!((cosine(&v[0], &v[1]) - REFERENCE_COSINE).abs() < 1e-4, "{}", cosine(&v[0], &v[1]));
+}
+
+/// From a float64 numpy re-implementation of the encoder (not committed: a one-off check); they
+/// also agree with the values published on the model card for this sentence.
+const REFERENCE_FIRST: [f32; 4] = [0.067657, 0.063496, 0.048713, 0.079305];
+const REFERENCE_COSINE: f32 = 0.404559;
+
+#[test]
+fn long_input_is_truncated_not_rejected() {
+    let long = "please help me with my account ".repeat(200);
+    let v = model().embed(&[&long]).unwrap();
+    assert!((norm(&v[0]) - 1.0).abs() < 1e-4);
+}
+
+#[test]
+fn empty_batch_gives_no_vectors() {
+    assert!(model().embed(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn missing_model_names_path_and_fix() {
+    let dir = std::env::temp_dir().join("switchboard-no-such-model");
+    let err = MiniLm::load(&dir).err().expect("loading from a missing dir fails");
+    let msg = err.to_string();
+    assert!(matches!(err, EmbedError::ModelUnavailable(_)));
+    assert!(msg.contains("switchboard-no-such-model"), "{msg}");
+    assert!(msg.contains("run scripts/models.sh"), "{msg}");
+}
+
+/// Counts how many texts reach the encoder.
+struct Counting(AtomicUsize);
+
+impl Embedder for Counting {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
+        self.0.fetch_add(texts.len(), Ordering::SeqCst);
+        Ok(texts.iter().map(|t| vec![t.len() as f32, 1.0]).collect())
+    }
+    fn dim(&self) -> usize {
+        2
+    }
+}
+
+#[test]
+fn cache_serves_repeats_without_calling_the_encoder() {
+    let cached = CachedEmbedder::new(Counting(AtomicUsize::new(0)), 100);
+    let first = cached.embed(&["a", "bb", "a"]).unwrap();
+    assert_eq!(cached.inner().0.load(Ordering::SeqCst), 2, "duplicate in one batch encoded once");
+    let second = cached.embed(&["bb", "a", "ccc"]).unwrap();
+    assert_eq!(cached.inner().0.load(Ordering::SeqCst), 3);
+    assert_eq!(first[0], vec![1.0, 1.0]);
+    assert_eq!(first[2], first[0]);
+    assert_eq!(second, vec![vec![2.0, 1.0], vec![1.0, 1.0], vec![3.0, 1.0]]);
+    let stats = cached.stats();
+    assert_eq!((stats.hits, stats.misses, stats.len), (2, 4, 3));
+}
+
+#[test]
+fn cache_stays_within_capacity() {
+    let cached = CachedEmbedder::new(Counting(AtomicUsize::new(0)), 2);
+    cached.embed(&["a", "b", "c"]).unwrap();
+    assert_eq!(cached.stats().len, 2);
+    cached.embed(&["d"]).unwrap();
+    assert_eq!(cached.stats().len, 2);
+}
