@@ -1,0 +1,153 @@
+//! Stored passage embeddings and the brute-force cosine scan over them.
+//!
+//! A flat scan is exact and, for FAQ-sized collections (10k documents), faster than building
+//! and querying an ANN structure; vectors are unit length so cosine is a dot product.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::{KnowledgeError, io_err};
+
+const MAGIC: &[u8; 8] = b"SBKVEC01";
+
+/// Passage vectors grouped by document: document `d` owns rows `starts[d]..starts[d + 1]`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DenseStore {
+    dim: usize,
+    starts: Vec<u32>,
+    data: Vec<f32>,
+}
+
+impl DenseStore {
+    /// Groups `vectors` (one per passage) by `counts` (passages per document, in order).
+    pub(crate) fn new(dim: usize, counts: &[usize], vectors: Vec<Vec<f32>>) -> Self {
+        let mut starts = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        starts.push(0);
+        for &c in counts {
+            total += c as u32;
+            starts.push(total);
+        }
+        debug_assert_eq!(total as usize, vectors.len());
+        let data = vectors.into_iter().flatten().collect();
+        Self { dim, starts, data }
+    }
+
+    pub(crate) fn dim(&self) -> usize {
+        self.dim
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Best cosine between `query` and any passage of each document, in document order.
+    pub(crate) fn scores(&self, query: &[f32]) -> Vec<f32> {
+        let rows: Vec<f32> = self.data.chunks_exact(self.dim).map(|row| dot(row, query)).collect();
+        self.starts
+            .windows(2)
+            .map(|w| rows[w[0] as usize..w[1] as usize].iter().copied().fold(f32::MIN, f32::max))
+            .collect()
+    }
+
+    pub(crate) fn save(&self, path: &Path) -> Result<(), KnowledgeError> {
+        let mut buf = Vec::with_capacity(20 + self.starts.len() * 4 + self.data.len() * 4);
+        buf.extend_from_slice(MAGIC);
+        for n in [self.dim, self.len(), self.data.len() / self.dim.max(1)] {
+            buf.extend_from_slice(&(n as u32).to_le_bytes());
+        }
+        self.starts.iter().for_each(|s| buf.extend_from_slice(&s.to_le_bytes()));
+        self.data.iter().for_each(|f| buf.extend_from_slice(&f.to_le_bytes()));
+        let mut file = std::fs::File::create(path).map_err(io_err(path))?;
+        file.write_all(&buf).and_then(|()| file.sync_all()).map_err(io_err(path))
+    }
+
+    pub(crate) fn load(path: &Path) -> Result<Self, KnowledgeError> {
+        let bytes = std::fs::read(path).map_err(io_err(path))?;
+        let corrupt = |message: &str| KnowledgeError::Corrupt {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        };
+        if bytes.len() < 20 || &bytes[..8] != MAGIC {
+            return Err(corrupt("not a vector file (bad magic)"));
+        }
+        let word = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap_or([0; 4]));
+        let (dim, docs, rows) = (word(8) as usize, word(12) as usize, word(16) as usize);
+        let expected = 20 + (docs + 1) * 4 + rows * dim * 4;
+        if dim == 0 || bytes.len() != expected {
+            return Err(corrupt("truncated vector file"));
+        }
+        let starts: Vec<u32> = (0..=docs).map(|i| word(20 + i * 4)).collect();
+        if starts[0] != 0
+            || starts[docs] as usize != rows
+            || starts.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(corrupt("inconsistent passage offsets"));
+        }
+        let base = 20 + (docs + 1) * 4;
+        let data = bytes[base..]
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        Ok(Self { dim, starts, data })
+    }
+}
+
+/// Dot product with eight independent accumulators, so it stays fast without auto-vectorisation.
+#[inline]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> DenseStore {
+        let v = |x: f32, y: f32| vec![x, y];
+        DenseStore::new(2, &[1, 2], vec![v(1.0, 0.0), v(0.0, 1.0), v(0.6, 0.8)])
+    }
+
+    #[test]
+    fn document_score_is_best_passage() {
+        let s = store().scores(&[0.0, 1.0]);
+        assert_eq!(s, vec![0.0, 1.0]);
+        let s = store().scores(&[1.0, 0.0]);
+        assert_eq!(s, vec![1.0, 0.6]);
+    }
+
+    #[test]
+    fn round_trips_through_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.bin");
+        store().save(&path).unwrap();
+        assert_eq!(DenseStore::load(&path).unwrap(), store());
+    }
+
+    #[test]
+    fn truncated_file_is_corrupt_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.bin");
+        store().save(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(matches!(DenseStore::load(&path), Err(KnowledgeError::Corrupt { .. })));
+        std::fs::write(&path, b"garbage").unwrap();
+        assert!(matches!(DenseStore::load(&path), Err(KnowledgeError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn dot_handles_tails() {
+        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
+        let expected: f32 = a.iter().map(|x| x * x).sum();
+        assert_eq!(dot(&a, &a), expected);
+    }
+}
