@@ -1,1 +1,172 @@
-//! Persistence for sessions, transcripts, missed utterances and tokens (SQLite or PostgreSQL).
+//! Persistence for sessions, transcripts, missed utterances, bot versions and API tokens, on
+//! SQLite or PostgreSQL; the only crate in Switchboard that writes SQL.
+//!
+//! Open a [`Store`] with [`Store::connect`], which applies the embedded migrations:
+//! - `sqlite://path/to/file.db` (file created if missing; WAL, foreign keys, 5 s busy timeout),
+//!   `sqlite::memory:` for throwaway runs (single connection).
+//! - `postgres://user[:pass]@host[:port]/db` (or `postgresql://`); add
+//!   `?options[search_path]=myschema` to keep all tables in one schema.
+//!
+//! Operations (all `async`, all return [`Result`] with [`StoreError`]):
+//! - tokens: [`Store::create_token`], [`Store::verify_token`], [`Store::revoke_token`],
+//!   [`Store::list_tokens`], [`Store::count_tokens_with_role`]
+//! - sessions and transcripts: [`Store::create_session`], [`Store::get_session`],
+//!   [`Store::append_turn`], [`Store::transcript`], [`Store::list_sessions`]
+//! - missed utterances: [`Store::record_missed`], [`Store::list_missed`]
+//! - bot versions: [`Store::save_bot_version`], [`Store::active_bot_version`],
+//!   [`Store::activate_bot_version`], [`Store::list_bot_versions`]
+//! - health: [`Store::ping`]
+//!
+//! Times are UTC and stored with microsecond precision (what PostgreSQL keeps); ids are UUID v7
+//! strings, so they sort by creation time.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// Runs `$body` with `$pool` bound to whichever concrete pool the store holds, so each query is
+/// written once and compiled for both backends (SQLite accepts the `$1` placeholders too).
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+mod bots;
+mod error;
+mod sessions;
+mod tokens;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{Result, StoreError};
+pub use types::{
+    BotVersionRecord, MISSED_REASONS, MissedRecord, MissedUtterance, Role, SOURCE_KINDS,
+    SessionRecord, Speaker, TokenInfo, TurnRecord,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Handle to the database shared by all services; cheap to clone (it wraps a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the database named by `url` and brings its schema up to date, so callers get a
+    /// ready store or a clear error at start-up rather than at first use.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = if url.starts_with("sqlite:") {
+            Store::open_sqlite(url).await?
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Store::open_postgres(url).await?
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL scheme {scheme:?}; use sqlite://path/to/file.db or postgres://user@host/db"
+            )));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        // An in-memory database lives as long as its connection: keep exactly one, forever.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let pool_options = if in_memory {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(4)
+        };
+        let pool = pool_options.connect_with(options).await?;
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+        })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Store> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+        })
+    }
+
+    /// Applies pending migrations; idempotent, already run by [`Store::connect`].
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which backend is in use ("sqlite" or "postgres"), for logs and readiness output.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Round-trips a trivial query so `/readyz` reflects whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Waits for in-flight queries and closes all connections, for a clean shutdown.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// The current time at the precision the store keeps, so values read back compare equal.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A fresh time-ordered id.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Converts a caller-supplied limit to what SQL binds expect.
+pub(crate) fn sql_limit(limit: u32) -> i64 {
+    i64::from(limit)
+}

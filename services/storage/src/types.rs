@@ -1,0 +1,191 @@
+//! Plain Rust values that go in and out of the store.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::StoreError;
+
+/// What an API token may do; ordered so a higher role can do everything a lower one can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// End-user facing clients (e.g. a website embedding the chat).
+    Client,
+    /// Human agents taking handoffs.
+    Agent,
+    /// Supervisors watching queues and transcripts.
+    Supervisor,
+    /// Operators managing tokens and bot versions.
+    Admin,
+}
+
+impl Role {
+    /// Every role, lowest first, for help texts and exhaustive tests.
+    pub const ALL: [Role; 4] = [Role::Client, Role::Agent, Role::Supervisor, Role::Admin];
+
+    /// The stable lowercase name used in the database, CLI and config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Agent => "agent",
+            Role::Client => "client",
+        }
+    }
+
+    /// Whether a holder of `self` may call something that requires `required`.
+    pub fn permits(self, required: Role) -> bool {
+        self >= required
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "unknown role {s:?}; expected one of admin, supervisor, agent, client"
+                ))
+            })
+    }
+}
+
+/// A token as listed and as returned by verification; never carries the secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInfo {
+    /// Stable id (UUID v7), usable for revocation.
+    pub id: String,
+    /// Human label, unique among active tokens.
+    pub name: String,
+    /// What the token may do.
+    pub role: Role,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// One chat conversation, so transcripts and missed utterances can hang off it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    /// Stable id (UUID v7).
+    pub id: String,
+    /// Bot name the session talks to.
+    pub bot: String,
+    /// Bot definition version in force when the session started.
+    pub bot_version: u32,
+    /// When the session started.
+    pub created_at: DateTime<Utc>,
+    /// When the last turn was appended (or `created_at`).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who said a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    /// The person chatting.
+    Visitor,
+    /// The bot's reply.
+    Bot,
+}
+
+impl Speaker {
+    /// Stable lowercase name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Visitor => "visitor",
+            Speaker::Bot => "bot",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        match s {
+            "visitor" => Some(Speaker::Visitor),
+            "bot" => Some(Speaker::Bot),
+            _ => None,
+        }
+    }
+}
+
+/// Allowed values of [`TurnRecord::source_kind`]: where a bot answer came from.
+pub const SOURCE_KINDS: [&str; 3] = ["intent", "knowledge", "handoff"];
+
+/// One line of a transcript, with the provenance needed to audit and improve answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnRecord {
+    /// Who said it.
+    pub speaker: Speaker,
+    /// What was said.
+    pub text: String,
+    /// For bot turns: "intent", "knowledge" or "handoff" (see [`SOURCE_KINDS`]).
+    pub source_kind: Option<String>,
+    /// Matched intent name, if any.
+    pub intent: Option<String>,
+    /// Score of the chosen answer, if any (must be finite).
+    pub confidence: Option<f32>,
+    /// Knowledge document the answer came from, if any.
+    pub document_id: Option<String>,
+    /// Time taken to produce the answer.
+    pub latency_ms: Option<u32>,
+    /// When it was said (stored with microsecond precision).
+    pub at: DateTime<Utc>,
+}
+
+/// Allowed values of [`MissedUtterance::reason`].
+pub const MISSED_REASONS: [&str; 2] = ["handoff", "low_confidence"];
+
+/// A visitor message the bot could not answer well, kept for the improvement loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedUtterance {
+    /// Session it happened in (must exist).
+    pub session_id: String,
+    /// What the visitor said.
+    pub text: String,
+    /// Best candidate intents/answers with scores (scores must be finite).
+    pub best_guesses: Vec<(String, f32)>,
+    /// "handoff" or "low_confidence" (see [`MISSED_REASONS`]).
+    pub reason: String,
+    /// When it happened (stored with microsecond precision).
+    pub at: DateTime<Utc>,
+}
+
+/// A stored missed utterance with its triage state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedRecord {
+    /// Stable id (UUID v7).
+    pub id: String,
+    /// Bot of the session, so triage can filter per bot.
+    pub bot: String,
+    /// The utterance as recorded.
+    pub utterance: MissedUtterance,
+    /// Triage state; "new" until someone handles it.
+    pub status: String,
+}
+
+/// One published version of a bot definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotVersionRecord {
+    /// Bot name.
+    pub bot: String,
+    /// Version number, unique per bot.
+    pub version: u32,
+    /// The validated definition as JSON (owned by the bots crate).
+    pub definition_json: String,
+    /// Content checksum, to spot re-publishing of identical content.
+    pub checksum: String,
+    /// When it was saved.
+    pub created_at: DateTime<Utc>,
+    /// Whether this is the version new sessions should use.
+    pub active: bool,
+}
