@@ -1,1 +1,28 @@
 //! Versioned bot definitions: YAML loading, validation, slots and response templates.
+//!
+//! A bot lives in `bot-definitions/<bot>/`: `bot.yaml` (name, locale, description, version,
+//! fallback, slot_types) and `intents/<intent>.yaml` (name, utterances, slots, responses,
+//! follow_up). [`load_bot`] turns that into a [`BotDefinition`] or a [`ValidationReport`] listing
+//! every problem with file and line. Validation follows Amazon Lex V2 limits so a bot can later
+//! be published there.
+
+mod error;
+mod load;
+mod model;
+mod raw;
+mod render;
+mod report;
+pub mod slots;
+mod validate;
+
+pub use error::BotsError;
+pub use load::{BOT_FILE, INTENTS_DIR, load_bot, validate_dir};
+pub use model::{BotDefinition, FallbackPolicy, Intent, SlotDef, SlotTypeRef};
+pub use render::{TemplateError, TemplatePart, parse_template, placeholders, render};
+pub use report::{Problem, ValidationReport};
+pub use slots::builtin::BuiltinSlotType;
+pub use slots::{
+    CurrencyAmount, CustomSlotType, SlotFilling, SlotTypeValue, SlotTypes, SlotValue, SlotValues,
+    extract_slots,
+};
+pub use validate::limits::{MAX_UTTERANCE_CHARS, MAX_UTTERANCES};

@@ -1,0 +1,118 @@
+//! Reading a bot directory (bot.yaml + intents/*.yaml) into a validated [`BotDefinition`].
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::error::BotsError;
+use crate::model::BotDefinition;
+use crate::raw::{BotFile, IntentFile};
+use crate::report::{Problem, ValidationReport};
+use crate::validate;
+
+/// The file every bot directory must have.
+pub const BOT_FILE: &str = "bot.yaml";
+/// The folder holding one YAML file per intent.
+pub const INTENTS_DIR: &str = "intents";
+
+/// Loads and validates one bot; on failure the report lists every problem found, not the first.
+pub fn load_bot(dir: &Path) -> Result<BotDefinition, ValidationReport> {
+    let mut report = ValidationReport::default();
+    let bot_path = dir.join(BOT_FILE);
+    let bot: Option<BotFile> = if bot_path.is_file() {
+        parse_file(&bot_path, &mut report)
+    } else {
+        report.push(Problem::file(
+            &bot_path,
+            "missing bot.yaml: every bot directory needs one with name, locale, description, version and fallback",
+        ));
+        None
+    };
+
+    let intents_dir = dir.join(INTENTS_DIR);
+    let mut intents: Vec<(PathBuf, IntentFile)> = Vec::new();
+    match yaml_files(&intents_dir) {
+        Ok(files) if files.is_empty() => report.push(Problem::file(
+            &intents_dir,
+            "no intents: add one YAML file per intent under intents/",
+        )),
+        Ok(files) => {
+            for path in files {
+                if let Some(intent) = parse_file::<IntentFile>(&path, &mut report) {
+                    intents.push((path, intent));
+                }
+            }
+        }
+        Err(e) => report.push(Problem::file(
+            &intents_dir,
+            format!("cannot read the intents folder ({e}): add one YAML file per intent under intents/"),
+        )),
+    }
+
+    let definition = validate::check(&bot_path, bot, intents, &mut report);
+    report.sort();
+    match definition {
+        Some(def) if report.is_empty() => Ok(def),
+        _ => Err(report),
+    }
+}
+
+/// Validates every bot under `root` (one sub-directory each, by name order) for `bot validate`.
+pub fn validate_dir(
+    root: &Path,
+) -> Result<Vec<(String, Result<BotDefinition, ValidationReport>)>, BotsError> {
+    let read_err = |source| BotsError::ReadRoot { path: root.to_path_buf(), source };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    Ok(dirs
+        .into_iter()
+        .map(|d| {
+            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (name, load_bot(&d))
+        })
+        .collect())
+}
+
+/// `*.yaml` / `*.yml` files in a folder, sorted by name so loading order is stable.
+fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Parses one YAML file; syntax, type and unknown-field errors become a located problem.
+fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut ValidationReport) -> Option<T> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            report.push(Problem::file(path, format!("cannot read file: {e}")));
+            return None;
+        }
+    };
+    match serde_saphyr::from_str::<T>(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            report.push(Problem::at(path, line, column, yaml_message(&e)));
+            None
+        }
+    }
+}
+
+/// The parser's message without its own location suffix or source snippet (we add ours).
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
