@@ -17,7 +17,7 @@ mod validate;
 
 pub use error::BotsError;
 pub use load::{BOT_FILE, INTENTS_DIR, load_bot, validate_dir};
-pub use model::{BotDefinition, FallbackPolicy, Intent, SlotDef, SlotTypeRef};
+pub use model::{BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, FallbackPolicy, Intent, SlotDef, SlotTypeRef};
 pub use render::{TemplateError, TemplatePart, parse_template, placeholders, render};
 pub use report::{Problem, ValidationReport};
 pub use slots::builtin::BuiltinSlotType;
@@ -26,3 +26,6 @@ pub use slots::{
     extract_slots,
 };
 pub use validate::limits::{MAX_UTTERANCE_CHARS, MAX_UTTERANCES};
+
+#[cfg(test)]
+mod sample_tests;

@@ -105,6 +105,9 @@ impl SlotTypeRef {
     }
 }
 
+/// Matches the knowledge index's calibration: 0.5 means its top hit is more likely right than wrong.
+pub const DEFAULT_KNOWLEDGE_MIN_SCORE: f32 = 0.5;
+
 /// What to do when the NLU is not confident: try the knowledge base, else hand off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FallbackPolicy {
@@ -112,7 +115,7 @@ pub struct FallbackPolicy {
     pub confidence_threshold: f32,
     /// Whether to search the knowledge base before handing off.
     pub knowledge_fallback: bool,
-    /// Lowest knowledge-search score (as the knowledge index reports it) worth answering with.
+    /// Lowest knowledge-search score (the index's calibrated 0..=1 score) worth answering with.
     pub knowledge_min_score: f32,
     /// Said to the visitor when the conversation goes to a human.
     pub handoff_message: String,
@@ -123,8 +126,11 @@ impl Default for FallbackPolicy {
         FallbackPolicy {
             confidence_threshold: 0.5,
             knowledge_fallback: true,
-            knowledge_min_score: 0.0,
+            knowledge_min_score: DEFAULT_KNOWLEDGE_MIN_SCORE,
             handoff_message: "Let me connect you to an agent who can help.".to_string(),
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

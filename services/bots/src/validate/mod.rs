@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
 
-use crate::model::{BotDefinition, FallbackPolicy};
+use crate::model::{BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, FallbackPolicy};
 use crate::raw::{BotFile, IntentFile};
 use crate::report::{Problem, ValidationReport};
 use crate::slots::builtin::BuiltinSlotType;
@@ -93,9 +93,9 @@ fn check_bot(path: &Path, bot: &BotFile, report: &mut ValidationReport) -> Fallb
         )));
     }
     let min_score = fb.knowledge_min_score.as_ref();
-    if let Some(s) = min_score.filter(|s| !(s.value.is_finite() && s.value >= 0.0)) {
+    if let Some(s) = min_score.filter(|s| !(0.0..=1.0).contains(&s.value)) {
         report.push(at(path, s.referenced, format!(
-            "knowledge_min_score {} must be 0 or more",
+            "knowledge_min_score {} is outside 0..1",
             s.value
         )));
     }
@@ -105,7 +105,7 @@ fn check_bot(path: &Path, bot: &BotFile, report: &mut ValidationReport) -> Fallb
     FallbackPolicy {
         confidence_threshold: threshold,
         knowledge_fallback: fb.knowledge_fallback,
-        knowledge_min_score: min_score.map_or(0.0, |s| s.value),
+        knowledge_min_score: min_score.map_or(DEFAULT_KNOWLEDGE_MIN_SCORE, |s| s.value),
         handoff_message: fb.handoff_message.value.clone(),
     }
 }

@@ -255,9 +255,11 @@ fn confidence_threshold_out_of_range() {
 }
 
 #[test]
-fn negative_knowledge_min_score() {
+fn knowledge_min_score_out_of_range() {
     let text = BOT.replace("knowledge_min_score: 0.2", "knowledge_min_score: -1");
-    expect_one(&[("bot.yaml", &text), ("intents/greet.yaml", GREET)], "bot.yaml", Some(8), "knowledge_min_score");
+    expect_one(&[("bot.yaml", &text), ("intents/greet.yaml", GREET)], "bot.yaml", Some(8), "knowledge_min_score -1 is outside 0..1");
+    let text = BOT.replace("knowledge_min_score: 0.2", "knowledge_min_score: 7.5");
+    expect_one(&[("bot.yaml", &text), ("intents/greet.yaml", GREET)], "bot.yaml", Some(8), "outside 0..1");
 }
 
 #[test]
