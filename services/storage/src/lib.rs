@@ -2,7 +2,8 @@
 //! SQLite or PostgreSQL; the only crate in Switchboard that writes SQL.
 //!
 //! Open a [`Store`] with [`Store::connect`], which applies the embedded migrations:
-//! - `sqlite://path/to/file.db` (file created if missing; WAL, foreign keys, 5 s busy timeout),
+//! - `sqlite://path/to/file.db` (relative, or `sqlite:///abs/path.db`; file and directory created
+//!   if missing; WAL, foreign keys, 5 s busy timeout),
 //!   `sqlite::memory:` for throwaway runs (single connection).
 //! - `postgres://user[:pass]@host[:port]/db` (or `postgresql://`); add
 //!   `?options[search_path]=myschema` to keep all tables in one schema.
@@ -99,6 +100,12 @@ impl Store {
             .busy_timeout(Duration::from_secs(5));
         // An in-memory database lives as long as its connection: keep exactly one, forever.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory && let Some(dir) = options.get_filename().parent() {
+            // "Create if missing" should cover a fresh data directory too.
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Invalid(format!("cannot create directory {}: {e}", dir.display()))
+            })?;
+        }
         let pool_options = if in_memory {
             SqlitePoolOptions::new()
                 .max_connections(1)

@@ -7,7 +7,7 @@
 use std::future::Future;
 
 use sqlx::AssertSqlSafe;
-use sqlx::postgres::PgPool;
+use sqlx::postgres::PgPoolOptions;
 
 use crate::{Role, Store, StoreError};
 
@@ -53,9 +53,16 @@ where
         Ok(v) => v,
         Err(_) => DEFAULT_PG_URL.to_owned(),
     };
-    let admin = PgPool::connect(&base).await.unwrap_or_else(|e| {
-        panic!("cannot reach test PostgreSQL at {base}: {e} (set SWITCHBOARD_TEST_PG=skip to skip)")
-    });
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect(&base)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot reach test PostgreSQL at {base}: {e} (set SWITCHBOARD_TEST_PG=skip to skip)"
+            )
+        });
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
         .execute(&admin)
@@ -184,11 +191,14 @@ async fn in_memory_sqlite_works() {
 #[tokio::test]
 async fn sqlite_file_uses_wal_and_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fresh.db");
+    let path = dir.path().join("new").join("dir").join("fresh.db");
     let store = Store::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
-    assert!(path.exists(), "database file should be created");
+    assert!(
+        path.exists(),
+        "database file and its directory should be created"
+    );
     let crate::Backend::Sqlite(pool) = &store.backend else {
         panic!("expected SQLite")
     };
