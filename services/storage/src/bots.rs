@@ -129,4 +129,14 @@ impl Store {
         .await)?;
         rows.into_iter().map(BotVersionRow::into_record).collect()
     }
+
+    /// Names of the bots with at least one saved version, so start-up can load each one.
+    pub async fn list_bots(&self) -> Result<Vec<String>> {
+        let names: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT DISTINCT bot FROM bot_versions ORDER BY bot",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(names)
+    }
 }

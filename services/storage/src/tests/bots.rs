@@ -23,6 +23,7 @@ pub(super) async fn bot_versions_save_list_and_activate(ctx: Ctx) {
         .await
         .unwrap();
     assert!(!v1.active && !v2.active);
+    assert_eq!(ctx.store.list_bots().await.unwrap(), ["faq", "sales"]);
     assert_eq!(
         ctx.store.list_bot_versions("faq").await.unwrap(),
         vec![v1.clone(), v2.clone()]
