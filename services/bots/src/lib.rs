@@ -16,8 +16,10 @@ pub mod slots;
 mod validate;
 
 pub use error::BotsError;
-pub use load::{BOT_FILE, INTENTS_DIR, load_bot, validate_dir};
-pub use model::{BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, FallbackPolicy, Intent, SlotDef, SlotTypeRef};
+pub use load::{BOT_FILE, BotOutcome, INTENTS_DIR, load_bot, validate_dir};
+pub use model::{
+    BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, FallbackPolicy, Intent, SlotDef, SlotTypeRef,
+};
 pub use render::{TemplateError, TemplatePart, parse_template, placeholders, render};
 pub use report::{Problem, ValidationReport};
 pub use slots::builtin::BuiltinSlotType;

@@ -45,7 +45,9 @@ pub fn load_bot(dir: &Path) -> Result<BotDefinition, ValidationReport> {
         }
         Err(e) => report.push(Problem::file(
             &intents_dir,
-            format!("cannot read the intents folder ({e}): add one YAML file per intent under intents/"),
+            format!(
+                "cannot read the intents folder ({e}): add one YAML file per intent under intents/"
+            ),
         )),
     }
 
@@ -57,21 +59,32 @@ pub fn load_bot(dir: &Path) -> Result<BotDefinition, ValidationReport> {
     }
 }
 
-/// Validates every bot under `root` (one sub-directory each, by name order) for `bot validate`.
-pub fn validate_dir(
-    root: &Path,
-) -> Result<Vec<(String, Result<BotDefinition, ValidationReport>)>, BotsError> {
-    let read_err = |source| BotsError::ReadRoot { path: root.to_path_buf(), source };
+/// One bot's outcome in [`validate_dir`]: its directory name and what loading it gave.
+pub type BotOutcome = (String, Result<BotDefinition, ValidationReport>);
+
+/// Validates every bot under `root` (each non-hidden sub-directory, by name) for `bot validate`.
+pub fn validate_dir(root: &Path) -> Result<Vec<BotOutcome>, BotsError> {
+    let read_err = |source| BotsError::ReadRoot {
+        path: root.to_path_buf(),
+        source,
+    };
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .map_err(read_err)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     dirs.sort();
     Ok(dirs
         .into_iter()
         .map(|d| {
-            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = d
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (name, load_bot(&d))
         })
         .collect())

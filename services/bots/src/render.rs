@@ -44,7 +44,9 @@ pub fn parse_template(template: &str) -> Result<Vec<TemplatePart<'_>>, TemplateE
                 text_start = i;
             }
             b'{' => {
-                let close = template[i..].find('}').ok_or(TemplateError::Unclosed(char_pos(i)))?;
+                let close = template[i..]
+                    .find('}')
+                    .ok_or(TemplateError::Unclosed(char_pos(i)))?;
                 let name = template[i + 1..i + close].trim();
                 if name.is_empty() {
                     return Err(TemplateError::Empty(char_pos(i)));
@@ -130,7 +132,10 @@ mod tests {
         let mut v = SlotValues::new();
         v.insert(
             "amount",
-            SlotValue::Currency(CurrencyAmount { amount: 1200.0, currency: Some("GBP".into()) }),
+            SlotValue::Currency(CurrencyAmount {
+                amount: 1200.0,
+                currency: Some("GBP".into()),
+            }),
         );
         v.insert("card_type", SlotValue::Custom("virtual".into()));
         v
@@ -157,7 +162,10 @@ mod tests {
     #[test]
     fn render_missing_value_is_empty_and_braces_escape() {
         assert_eq!(render("Hi {name}!", &SlotValues::new()), "Hi !");
-        assert_eq!(render("Use {{braces}} for {card_type}", &values()), "Use {braces} for virtual");
+        assert_eq!(
+            render("Use {{braces}} for {card_type}", &values()),
+            "Use {braces} for virtual"
+        );
     }
 
     #[test]
@@ -170,7 +178,10 @@ mod tests {
         assert_eq!(parse_template("ab {x"), Err(TemplateError::Unclosed(4)));
         assert_eq!(parse_template("ab } x"), Err(TemplateError::StrayClose(4)));
         assert_eq!(parse_template("{ }"), Err(TemplateError::Empty(1)));
-        assert_eq!(placeholders("{a} and {b} and {a}").unwrap(), vec!["a", "b", "a"]);
+        assert_eq!(
+            placeholders("{a} and {b} and {a}").unwrap(),
+            vec!["a", "b", "a"]
+        );
     }
 
     #[test]
@@ -184,7 +195,10 @@ mod tests {
     #[test]
     fn pick_response_prefers_fully_filled_template() {
         let i = intent(&["Top up {amount} now.", "How much would you like to top up?"]);
-        assert_eq!(i.respond(0, &SlotValues::new()), "How much would you like to top up?");
+        assert_eq!(
+            i.respond(0, &SlotValues::new()),
+            "How much would you like to top up?"
+        );
         assert_eq!(i.respond(0, &values()), "Top up £1,200 now.");
         assert_eq!(intent(&[]).respond(3, &values()), "");
     }

@@ -17,7 +17,12 @@ pub struct Problem {
 impl Problem {
     /// A problem about a whole file.
     pub fn file(file: &Path, message: impl Into<String>) -> Self {
-        Problem { file: file.to_path_buf(), line: None, column: None, message: message.into() }
+        Problem {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 
     /// A problem at a position; line/column 0 (unknown) become `None`.
@@ -54,9 +59,11 @@ pub struct ValidationReport {
 }
 
 impl ValidationReport {
+    /// True when nothing is wrong.
     pub fn is_empty(&self) -> bool {
         self.problems.is_empty()
     }
+    /// How many problems were found, for summaries like "3 problems".
     pub fn len(&self) -> usize {
         self.problems.len()
     }

@@ -19,10 +19,17 @@ fn banking_bot_loads() {
     let bot = load_bot(&definitions().join("banking")).unwrap_or_else(|r| panic!("{r}"));
     assert_eq!(bot.name, "banking");
     assert_eq!(bot.intents.len(), 77);
-    assert!(bot.intents.iter().all(|i| i.utterances.len() >= 35 && !i.responses.is_empty()));
+    assert!(
+        bot.intents
+            .iter()
+            .all(|i| i.utterances.len() >= 35 && !i.responses.is_empty())
+    );
     assert!(bot.description.contains("CC BY 4.0"));
     assert!(bot.fallback.knowledge_fallback);
-    assert_eq!(bot.fallback.handoff_message, "Let me connect you to an agent who can help.");
+    assert_eq!(
+        bot.fallback.handoff_message,
+        "Let me connect you to an agent who can help."
+    );
     let lost = bot.intent("lost_or_stolen_card").expect("intent");
     let slot = lost.slot("card_type").expect("slot");
     assert!(slot.required && slot.prompt.is_some());
@@ -45,7 +52,15 @@ fn validate_dir_covers_every_bot() {
     let results = validate_dir(&definitions()).expect("readable");
     assert!(results.iter().any(|(name, _)| name == "banking"));
     for (name, result) in &results {
-        assert!(result.is_ok(), "{name}: {}", result.as_ref().err().map(|r| r.to_string()).unwrap_or_default());
+        assert!(
+            result.is_ok(),
+            "{name}: {}",
+            result
+                .as_ref()
+                .err()
+                .map(|r| r.to_string())
+                .unwrap_or_default()
+        );
     }
 }
 
@@ -73,10 +88,26 @@ fn banking_lost_card_conversation() {
 fn banking_slots_from_one_message() {
     let bot = load_bot(&definitions().join("banking")).unwrap_or_else(|r| panic!("{r}"));
     let top_up = bot.intent("topping_up_by_card").expect("intent");
-    let v = extract_slots(top_up, &bot.slot_types, "How do I top up £25.50 with my card?", today());
-    assert_eq!(v.get("amount").map(|a| a.to_string()).as_deref(), Some("£25.50"));
+    let v = extract_slots(
+        top_up,
+        &bot.slot_types,
+        "How do I top up £25.50 with my card?",
+        today(),
+    );
+    assert_eq!(
+        v.get("amount").map(|a| a.to_string()).as_deref(),
+        Some("£25.50")
+    );
     assert!(top_up.respond(0, &v).starts_with("To add £25.50 by card"));
     let rate = bot.intent("exchange_rate").expect("intent");
-    let v = extract_slots(rate, &bot.slot_types, "what's the rate for Canadian dollars?", today());
-    assert_eq!(v.get("currency"), Some(&SlotValue::Custom("Canadian dollars".into())));
+    let v = extract_slots(
+        rate,
+        &bot.slot_types,
+        "what's the rate for Canadian dollars?",
+        today(),
+    );
+    assert_eq!(
+        v.get("currency"),
+        Some(&SlotValue::Custom("Canadian dollars".into()))
+    );
 }

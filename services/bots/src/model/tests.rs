@@ -23,7 +23,10 @@ fn def() -> BotDefinition {
         }],
         slot_types: SlotTypes::new(vec![CustomSlotType {
             name: "card_type".into(),
-            values: vec![SlotTypeValue { value: "virtual".into(), synonyms: vec!["online".into()] }],
+            values: vec![SlotTypeValue {
+                value: "virtual".into(),
+                synonyms: vec!["online".into()],
+            }],
         }]),
         fallback: FallbackPolicy::default(),
     }
@@ -36,14 +39,20 @@ fn json_round_trip_keeps_everything() {
     assert!(json.contains(r#""slot_type":"card_type""#), "{json}");
     let back: BotDefinition = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, d);
-    assert_eq!(back.intents[0].slots[0].slot_type, SlotTypeRef::Custom("card_type".into()));
+    assert_eq!(
+        back.intents[0].slots[0].slot_type,
+        SlotTypeRef::Custom("card_type".into())
+    );
 }
 
 #[test]
 fn builtin_slot_type_round_trips_as_its_name() {
     let r = SlotTypeRef::from("currency_amount".to_string());
     assert_eq!(r, SlotTypeRef::Builtin(BuiltinSlotType::CurrencyAmount));
-    assert_eq!(serde_json::to_string(&r).expect("json"), r#""currency_amount""#);
+    assert_eq!(
+        serde_json::to_string(&r).expect("json"),
+        r#""currency_amount""#
+    );
 }
 
 #[test]
@@ -71,7 +80,13 @@ fn checksum_changes_with_content() {
 #[test]
 fn intent_lookup() {
     let d = def();
-    assert_eq!(d.intent("lost_card").map(|i| i.name.as_str()), Some("lost_card"));
+    assert_eq!(
+        d.intent("lost_card").map(|i| i.name.as_str()),
+        Some("lost_card")
+    );
     assert!(d.intent("nope").is_none());
-    assert_eq!(d.intents[0].slot("card_type").map(|s| s.required), Some(true));
+    assert_eq!(
+        d.intents[0].slot("card_type").map(|s| s.required),
+        Some(true)
+    );
 }

@@ -25,6 +25,7 @@ pub struct SlotTypeValue {
 pub struct SlotTypes(Vec<CustomSlotType>);
 
 impl SlotTypes {
+    /// Wraps a bot's declared types (validation has already rejected duplicates).
     pub fn new(types: Vec<CustomSlotType>) -> Self {
         SlotTypes(types)
     }
@@ -32,9 +33,11 @@ impl SlotTypes {
     pub fn get(&self, name: &str) -> Option<&CustomSlotType> {
         self.0.iter().find(|t| t.name == name)
     }
+    /// Lists the types in declaration order, e.g. for export to Lex.
     pub fn iter(&self) -> impl Iterator<Item = &CustomSlotType> {
         self.0.iter()
     }
+    /// True when the bot declares no custom types.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -73,7 +76,11 @@ impl CustomSlotType {
                     continue;
                 }
                 for i in 0..=hay.len() - needle.len() {
-                    if hay[i..i + needle.len()].iter().zip(&needle).all(|(h, n)| &h.2 == n) {
+                    if hay[i..i + needle.len()]
+                        .iter()
+                        .zip(&needle)
+                        .all(|(h, n)| &h.2 == n)
+                    {
                         found.push(Found {
                             start: hay[i].0,
                             end: hay[i + needle.len() - 1].1,

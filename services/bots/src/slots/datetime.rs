@@ -38,7 +38,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_number(s: &str) -> Option<u32> {
     let lower = s.to_ascii_lowercase();
-    MONTHS.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 fn weekday(s: &str) -> Option<Weekday> {
@@ -87,10 +90,13 @@ fn resolve(c: &Captures<'_>, today: NaiveDate) -> Option<NaiveDate> {
     }
     if let Some(wd) = c.name("wd") {
         let target = weekday(wd.as_str())?;
-        let ahead = (7 + target.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+        let ahead =
+            (7 + target.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
         let which = c.name("which").map(|w| w.as_str().to_ascii_lowercase());
         return match which.as_deref() {
-            Some("next") => today.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead as u64 })),
+            Some("next") => {
+                today.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead as u64 }))
+            }
             Some("last") => {
                 let back = (7 - ahead) % 7;
                 today.checked_sub_days(Days::new(if back == 0 { 7 } else { back as u64 }))
@@ -141,7 +147,11 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 
 fn resolve_time(c: &Captures<'_>) -> Option<NaiveTime> {
     if let Some(w) = c.name("word") {
-        let hour = if w.as_str().eq_ignore_ascii_case("midnight") { 0 } else { 12 };
+        let hour = if w.as_str().eq_ignore_ascii_case("midnight") {
+            0
+        } else {
+            12
+        };
         return NaiveTime::from_hms_opt(hour, 0, 0);
     }
     if let Some(ampm) = c.name("ampm") {
@@ -169,7 +179,9 @@ pub(crate) fn find_times(text: &str) -> Vec<Found> {
         .filter_map(|c| {
             let whole = c.get(0)?;
             // The am/pm branch may have consumed one trailing separator; don't claim it.
-            let trimmed = whole.as_str().trim_end_matches(|ch: char| !ch.is_alphanumeric() && ch != '.');
+            let trimmed = whole
+                .as_str()
+                .trim_end_matches(|ch: char| !ch.is_alphanumeric() && ch != '.');
             let end = whole.start() + trimmed.len();
             Some(Found {
                 start: whole.start(),

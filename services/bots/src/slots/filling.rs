@@ -30,7 +30,9 @@ impl SlotFilling {
 
     /// The first required slot still missing (declaration order): the one to ask for next.
     pub fn next_missing(&self) -> Option<&SlotDef> {
-        self.slots.iter().find(|s| s.required && !self.values.contains(&s.name))
+        self.slots
+            .iter()
+            .find(|s| s.required && !self.values.contains(&s.name))
     }
 
     /// The follow-up question for the next missing required slot, if any.
@@ -52,7 +54,11 @@ impl SlotFilling {
         if let Some(asked) = &asked {
             order.extend(self.slots.iter().filter(|s| &s.name == asked));
         }
-        order.extend(self.slots.iter().filter(|s| Some(&s.name) != asked.as_ref()));
+        order.extend(
+            self.slots
+                .iter()
+                .filter(|s| Some(&s.name) != asked.as_ref()),
+        );
         let before = self.values.clone();
         fill(&order, types, text, today, &mut self.values);
         self.values

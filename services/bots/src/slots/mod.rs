@@ -55,6 +55,7 @@ impl fmt::Display for SlotValue {
 pub struct SlotValues(BTreeMap<String, SlotValue>);
 
 impl SlotValues {
+    /// An empty set, to start filling.
     pub fn new() -> Self {
         Self::default()
     }
@@ -66,12 +67,15 @@ impl SlotValues {
     pub fn insert(&mut self, name: impl Into<String>, value: SlotValue) {
         self.0.insert(name.into(), value);
     }
+    /// Whether a slot is filled, e.g. to decide if its prompt must be asked.
     pub fn contains(&self, name: &str) -> bool {
         self.0.contains_key(name)
     }
+    /// How many slots are filled.
     pub fn len(&self) -> usize {
         self.0.len()
     }
+    /// True when nothing was extracted.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

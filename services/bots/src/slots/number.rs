@@ -59,8 +59,25 @@ fn format_money(n: f64) -> String {
 }
 
 const UNITS: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
     "nineteen",
 ];
 const TENS: [&str; 8] = [
@@ -126,7 +143,10 @@ pub(crate) fn parse_amount(s: &str) -> Option<f64> {
     }
     let lower = s.to_ascii_lowercase();
     let mut total = 0.0;
-    for word in lower.split(|c: char| c == '-' || c.is_whitespace()).filter(|w| !w.is_empty()) {
+    for word in lower
+        .split(|c: char| c == '-' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
         if let Some(i) = UNITS.iter().position(|u| *u == word) {
             total += i as f64;
         } else if let Some(i) = TENS.iter().position(|t| *t == word) {
@@ -153,10 +173,20 @@ pub(crate) fn find_numbers(text: &str) -> Vec<Found> {
 
 fn currency_code(c: &Captures<'_>) -> Option<&'static str> {
     if let Some(sym) = c.name("sym") {
-        return SYMBOLS.iter().find(|(s, _)| *s == sym.as_str()).map(|(_, code)| *code);
+        return SYMBOLS
+            .iter()
+            .find(|(s, _)| *s == sym.as_str())
+            .map(|(_, code)| *code);
     }
-    let word = c.name("pre").or_else(|| c.name("post"))?.as_str().to_ascii_lowercase();
-    CURRENCY_WORDS.iter().find(|(w, _)| *w == word).map(|(_, code)| *code)
+    let word = c
+        .name("pre")
+        .or_else(|| c.name("post"))?
+        .as_str()
+        .to_ascii_lowercase();
+    CURRENCY_WORDS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, code)| *code)
 }
 
 /// Amounts with a currency marker; bare digits count too (currency `None`) so "top up 50" works.
@@ -165,7 +195,10 @@ pub(crate) fn find_currency(text: &str) -> Vec<Found> {
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
-            let amount = c.name("a1").or_else(|| c.name("a2")).or_else(|| c.name("a3"))?;
+            let amount = c
+                .name("a1")
+                .or_else(|| c.name("a2"))
+                .or_else(|| c.name("a3"))?;
             Some(Found {
                 start: whole.start(),
                 end: whole.end(),
@@ -179,13 +212,17 @@ pub(crate) fn find_currency(text: &str) -> Vec<Found> {
     let marked = found.clone();
     for n in find_numbers(text) {
         let digits = text[n.start..].starts_with(|c: char| c.is_ascii_digit());
-        if digits && !marked.iter().any(|m| n.start < m.end && m.start < n.end) {
-            if let SlotValue::Number(amount) = n.value {
-                found.push(Found {
-                    value: SlotValue::Currency(CurrencyAmount { amount, currency: None }),
-                    ..n
-                });
-            }
+        if digits
+            && !marked.iter().any(|m| n.start < m.end && m.start < n.end)
+            && let SlotValue::Number(amount) = n.value
+        {
+            found.push(Found {
+                value: SlotValue::Currency(CurrencyAmount {
+                    amount,
+                    currency: None,
+                }),
+                ..n
+            });
         }
     }
     found

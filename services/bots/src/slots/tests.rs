@@ -19,7 +19,10 @@ fn time(h: u32, m: u32) -> SlotValue {
 }
 
 fn money(amount: f64, currency: Option<&str>) -> SlotValue {
-    SlotValue::Currency(CurrencyAmount { amount, currency: currency.map(str::to_string) })
+    SlotValue::Currency(CurrencyAmount {
+        amount,
+        currency: currency.map(str::to_string),
+    })
 }
 
 fn slot(name: &str, ty: &str, required: bool) -> SlotDef {
@@ -45,9 +48,18 @@ fn card_types() -> SlotTypes {
     SlotTypes::new(vec![CustomSlotType {
         name: "card_type".into(),
         values: vec![
-            SlotTypeValue { value: "physical".into(), synonyms: vec!["plastic".into(), "real card".into()] },
-            SlotTypeValue { value: "virtual".into(), synonyms: vec!["online card".into()] },
-            SlotTypeValue { value: "disposable".into(), synonyms: vec!["single-use".into(), "one time".into()] },
+            SlotTypeValue {
+                value: "physical".into(),
+                synonyms: vec!["plastic".into(), "real card".into()],
+            },
+            SlotTypeValue {
+                value: "virtual".into(),
+                synonyms: vec!["online card".into()],
+            },
+            SlotTypeValue {
+                value: "disposable".into(),
+                synonyms: vec!["single-use".into(), "one time".into()],
+            },
         ],
     }])
 }
@@ -55,27 +67,59 @@ fn card_types() -> SlotTypes {
 /// The value one slot of type `ty` gets from `text`.
 fn one(ty: &str, text: &str) -> Option<SlotValue> {
     let i = intent(vec![slot("x", ty, false)]);
-    extract_slots(&i, &card_types(), text, today()).get("x").cloned()
+    extract_slots(&i, &card_types(), text, today())
+        .get("x")
+        .cloned()
 }
 
 #[test]
 fn numbers() {
-    assert_eq!(one("number", "I have 3 cards"), Some(SlotValue::Number(3.0)));
-    assert_eq!(one("number", "limit of 1,200 please"), Some(SlotValue::Number(1200.0)));
-    assert_eq!(one("number", "about 2.5 percent"), Some(SlotValue::Number(2.5)));
-    assert_eq!(one("number", "twenty-five of them"), Some(SlotValue::Number(25.0)));
+    assert_eq!(
+        one("number", "I have 3 cards"),
+        Some(SlotValue::Number(3.0))
+    );
+    assert_eq!(
+        one("number", "limit of 1,200 please"),
+        Some(SlotValue::Number(1200.0))
+    );
+    assert_eq!(
+        one("number", "about 2.5 percent"),
+        Some(SlotValue::Number(2.5))
+    );
+    assert_eq!(
+        one("number", "twenty-five of them"),
+        Some(SlotValue::Number(25.0))
+    );
     assert_eq!(one("number", "Seventeen"), Some(SlotValue::Number(17.0)));
     assert_eq!(one("number", "none at all"), None);
 }
 
 #[test]
 fn currency_amounts() {
-    assert_eq!(one("currency_amount", "top up £25.50 now"), Some(money(25.5, Some("GBP"))));
-    assert_eq!(one("currency_amount", "send 25 dollars"), Some(money(25.0, Some("USD"))));
-    assert_eq!(one("currency_amount", "it was $1,200"), Some(money(1200.0, Some("USD"))));
-    assert_eq!(one("currency_amount", "EUR 40 to my friend"), Some(money(40.0, Some("EUR"))));
-    assert_eq!(one("currency_amount", "twenty quid"), Some(money(20.0, Some("GBP"))));
-    assert_eq!(one("currency_amount", "300 CHF"), Some(money(300.0, Some("CHF"))));
+    assert_eq!(
+        one("currency_amount", "top up £25.50 now"),
+        Some(money(25.5, Some("GBP")))
+    );
+    assert_eq!(
+        one("currency_amount", "send 25 dollars"),
+        Some(money(25.0, Some("USD")))
+    );
+    assert_eq!(
+        one("currency_amount", "it was $1,200"),
+        Some(money(1200.0, Some("USD")))
+    );
+    assert_eq!(
+        one("currency_amount", "EUR 40 to my friend"),
+        Some(money(40.0, Some("EUR")))
+    );
+    assert_eq!(
+        one("currency_amount", "twenty quid"),
+        Some(money(20.0, Some("GBP")))
+    );
+    assert_eq!(
+        one("currency_amount", "300 CHF"),
+        Some(money(300.0, Some("CHF")))
+    );
     assert_eq!(one("currency_amount", "top up 50"), Some(money(50.0, None)));
     assert_eq!(one("currency_amount", "top up one card"), None);
 }
@@ -84,7 +128,10 @@ fn currency_amounts() {
 fn currency_display() {
     assert_eq!(money(1200.0, Some("GBP")).to_string(), "£1,200");
     assert_eq!(money(25.5, Some("EUR")).to_string(), "€25.50");
-    assert_eq!(money(1234567.891, Some("CHF")).to_string(), "1,234,567.89 CHF");
+    assert_eq!(
+        money(1234567.891, Some("CHF")).to_string(),
+        "1,234,567.89 CHF"
+    );
     assert_eq!(money(50.0, None).to_string(), "50");
 }
 
@@ -93,7 +140,10 @@ fn dates_relative_and_absolute() {
     assert_eq!(one("date", "today please"), Some(date(2026, 11, 18)));
     assert_eq!(one("date", "Tomorrow"), Some(date(2026, 11, 19)));
     assert_eq!(one("date", "it was yesterday"), Some(date(2026, 11, 17)));
-    assert_eq!(one("date", "the day after tomorrow"), Some(date(2026, 11, 20)));
+    assert_eq!(
+        one("date", "the day after tomorrow"),
+        Some(date(2026, 11, 20))
+    );
     assert_eq!(one("date", "on 2026-12-01"), Some(date(2026, 12, 1)));
     assert_eq!(one("date", "on 1 December"), Some(date(2026, 12, 1)));
     assert_eq!(one("date", "the 3rd of March 2027"), Some(date(2027, 3, 3)));
@@ -157,7 +207,12 @@ fn earlier_types_claim_text_first() {
         slot("count", "number", false),
         slot("at", "time", false),
     ]);
-    let v = extract_slots(&i, &card_types(), "send £25 on 1 December at 15:30, 2 times", today());
+    let v = extract_slots(
+        &i,
+        &card_types(),
+        "send £25 on 1 December at 15:30, 2 times",
+        today(),
+    );
     assert_eq!(v.get("amount"), Some(&money(25.0, Some("GBP"))));
     assert_eq!(v.get("when"), Some(&date(2026, 12, 1)));
     assert_eq!(v.get("at"), Some(&time(15, 30)));
@@ -174,7 +229,10 @@ fn same_type_slots_fill_in_order() {
 
 #[test]
 fn slot_filling_asks_then_merges() {
-    let i = intent(vec![slot("card", "card_type", true), slot("amount", "currency_amount", false)]);
+    let i = intent(vec![
+        slot("card", "card_type", true),
+        slot("amount", "currency_amount", false),
+    ]);
     let mut f = SlotFilling::start(&i, &card_types(), "I want to top up £20", today());
     assert!(!f.is_complete());
     assert_eq!(f.next_prompt(), Some("What is the card?"));
@@ -188,13 +246,19 @@ fn slot_filling_asks_then_merges() {
     assert!(f.is_complete());
     assert_eq!(f.next_prompt(), None);
     let values = f.into_values();
-    assert_eq!(values.get("card"), Some(&SlotValue::Custom("physical".into())));
+    assert_eq!(
+        values.get("card"),
+        Some(&SlotValue::Custom("physical".into()))
+    );
     assert_eq!(values.get("amount"), Some(&money(20.0, Some("GBP"))));
 }
 
 #[test]
 fn slot_filling_gives_asked_slot_first_pick() {
-    let i = intent(vec![slot("count", "number", false), slot("cards", "number", true)]);
+    let i = intent(vec![
+        slot("count", "number", false),
+        slot("cards", "number", true),
+    ]);
     let mut f = SlotFilling::start(&i, &card_types(), "hello", today());
     assert_eq!(f.next_missing().map(|s| s.name.as_str()), Some("cards"));
     f.merge(&card_types(), "4", today());

@@ -38,10 +38,14 @@ pub(super) fn check_intents(
             report.push(at(path, f.name.referenced, bad_name("intent", name)));
         }
         if let Some((other, line)) = names.insert(name, (path, f.name.referenced.line())) {
-            report.push(at(path, f.name.referenced, format!(
-                "duplicate intent name '{name}': also defined in {}:{line}",
-                other.display()
-            )));
+            report.push(at(
+                path,
+                f.name.referenced,
+                format!(
+                    "duplicate intent name '{name}': also defined in {}:{line}",
+                    other.display()
+                ),
+            ));
         }
         check_utterances(path, f, &mut utterances, report);
         let slots = check_slots(path, f, custom_types, report);
@@ -58,7 +62,9 @@ pub(super) fn check_intents(
 }
 
 fn values(list: &Option<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
-    list.iter().flat_map(|l| l.value.iter().map(|s| s.value.clone())).collect()
+    list.iter()
+        .flat_map(|l| l.value.iter().map(|s| s.value.clone()))
+        .collect()
 }
 
 fn check_utterances<'a>(
@@ -71,21 +77,31 @@ fn check_utterances<'a>(
     let list = match &f.utterances {
         Some(l) if !l.value.is_empty() => l,
         Some(l) => {
-            report.push(at(path, l.referenced, format!("intent '{intent}' has no utterances")));
+            report.push(at(
+                path,
+                l.referenced,
+                format!("intent '{intent}' has no utterances"),
+            ));
             return;
         }
         None => {
-            report.push(at(path, f.name.referenced, format!(
-                "intent '{intent}' has no utterances: add an 'utterances:' list"
-            )));
+            report.push(at(
+                path,
+                f.name.referenced,
+                format!("intent '{intent}' has no utterances: add an 'utterances:' list"),
+            ));
             return;
         }
     };
     if list.value.len() > MAX_UTTERANCES {
-        report.push(at(path, list.referenced, format!(
-            "intent '{intent}' has {} utterances; Lex allows at most {MAX_UTTERANCES}",
-            list.value.len()
-        )));
+        report.push(at(
+            path,
+            list.referenced,
+            format!(
+                "intent '{intent}' has {} utterances; Lex allows at most {MAX_UTTERANCES}",
+                list.value.len()
+            ),
+        ));
     }
     for u in &list.value {
         let text = u.value.trim();
@@ -95,33 +111,54 @@ fn check_utterances<'a>(
             continue;
         }
         if chars == 1 {
-            report.push(at(path, u.referenced, format!(
-                "utterance '{text}' is 1 character long; utterances need at least 2"
-            )));
+            report.push(at(
+                path,
+                u.referenced,
+                format!("utterance '{text}' is 1 character long; utterances need at least 2"),
+            ));
         }
         if chars > MAX_UTTERANCE_CHARS {
-            report.push(at(path, u.referenced, format!(
-                "utterance is {chars} characters long; Lex allows at most {MAX_UTTERANCE_CHARS}"
-            )));
+            report.push(at(
+                path,
+                u.referenced,
+                format!(
+                    "utterance is {chars} characters long; Lex allows at most {MAX_UTTERANCE_CHARS}"
+                ),
+            ));
         }
         let line = u.referenced.line();
         match seen.get(&normalise(text)) {
             Some(first) if first.intent == intent && first.file == path => {
-                report.push(at(path, u.referenced, format!(
-                    "duplicate utterance '{text}' in intent '{intent}' (first at line {})",
-                    first.line
-                )));
+                report.push(at(
+                    path,
+                    u.referenced,
+                    format!(
+                        "duplicate utterance '{text}' in intent '{intent}' (first at line {})",
+                        first.line
+                    ),
+                ));
             }
             Some(first) => {
-                report.push(at(path, u.referenced, format!(
-                    "duplicate utterance '{text}': also in intent '{}' at {}:{}",
-                    first.intent,
-                    first.file.display(),
-                    first.line
-                )));
+                report.push(at(
+                    path,
+                    u.referenced,
+                    format!(
+                        "duplicate utterance '{text}': also in intent '{}' at {}:{}",
+                        first.intent,
+                        first.file.display(),
+                        first.line
+                    ),
+                ));
             }
             None => {
-                seen.insert(normalise(text), Seen { intent, file: path, line });
+                seen.insert(
+                    normalise(text),
+                    Seen {
+                        intent,
+                        file: path,
+                        line,
+                    },
+                );
             }
         }
     }
@@ -142,9 +179,11 @@ fn check_slots(
             report.push(at(path, s.name.referenced, bad_name("slot", name)));
         }
         if let Some(line) = seen.insert(name, s.name.referenced.line()) {
-            report.push(at(path, s.name.referenced, format!(
-                "duplicate slot '{name}' in intent '{intent}' (first at line {line})"
-            )));
+            report.push(at(
+                path,
+                s.name.referenced,
+                format!("duplicate slot '{name}' in intent '{intent}' (first at line {line})"),
+            ));
         }
         let type_name = s.slot_type.value.as_str();
         let known = BuiltinSlotType::from_name(type_name).is_some()
@@ -163,9 +202,13 @@ fn check_slots(
         }
         let prompt = s.prompt.as_ref().map(|p| p.value.clone());
         if s.required && prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
-            report.push(at(path, s.name.referenced, format!(
-                "required slot '{name}' has no prompt: add 'prompt:' with the question to ask"
-            )));
+            report.push(at(
+                path,
+                s.name.referenced,
+                format!(
+                    "required slot '{name}' has no prompt: add 'prompt:' with the question to ask"
+                ),
+            ));
         }
         slots.push(SlotDef {
             name: name.to_string(),
@@ -181,28 +224,52 @@ fn check_templates(path: &Path, f: &IntentFile, slots: &[SlotDef], report: &mut 
     let intent = f.name.value.as_str();
     match &f.responses {
         Some(r) if r.value.is_empty() => {
-            report.push(at(path, r.referenced, format!("intent '{intent}' has no responses")));
+            report.push(at(
+                path,
+                r.referenced,
+                format!("intent '{intent}' has no responses"),
+            ));
         }
-        None => report.push(at(path, f.name.referenced, format!(
-            "intent '{intent}' has no responses: add a 'responses:' list"
-        ))),
+        None => report.push(at(
+            path,
+            f.name.referenced,
+            format!("intent '{intent}' has no responses: add a 'responses:' list"),
+        )),
         Some(_) => {}
     }
-    let responses = f.responses.iter().flat_map(|r| r.value.iter().map(|t| ("response", t)));
-    let prompts = f.slots.iter().filter_map(|s| s.prompt.as_ref()).map(|p| ("prompt", p));
+    let responses = f
+        .responses
+        .iter()
+        .flat_map(|r| r.value.iter().map(|t| ("response", t)));
+    let prompts = f
+        .slots
+        .iter()
+        .filter_map(|s| s.prompt.as_ref())
+        .map(|p| ("prompt", p));
     let follow_up = f.follow_up.iter().map(|t| ("follow_up", t));
     for (what, t) in responses.chain(prompts).chain(follow_up) {
         if t.value.trim().is_empty() {
-            report.push(at(path, t.referenced, format!("empty {what} in intent '{intent}'")));
+            report.push(at(
+                path,
+                t.referenced,
+                format!("empty {what} in intent '{intent}'"),
+            ));
             continue;
         }
         match placeholders(&t.value) {
             Err(e) => report.push(at(path, t.referenced, format!("bad {what} template: {e}"))),
             Ok(names) => {
-                for n in names.into_iter().filter(|n| !slots.iter().any(|s| s.name == *n)) {
-                    report.push(at(path, t.referenced, format!(
-                        "{what} uses '{{{n}}}' but intent '{intent}' declares no slot '{n}'"
-                    )));
+                for n in names
+                    .into_iter()
+                    .filter(|n| !slots.iter().any(|s| s.name == *n))
+                {
+                    report.push(at(
+                        path,
+                        t.referenced,
+                        format!(
+                            "{what} uses '{{{n}}}' but intent '{intent}' declares no slot '{n}'"
+                        ),
+                    ));
                 }
             }
         }

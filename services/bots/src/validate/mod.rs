@@ -36,7 +36,10 @@ pub(crate) fn at(file: &Path, loc: Location, message: impl Into<String>) -> Prob
 
 /// Case- and whitespace-insensitive form used to compare utterances and synonyms.
 pub(crate) fn normalise(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Runs every check; returns the definition when all files parsed (problems may still exist).
@@ -75,32 +78,47 @@ fn check_bot(path: &Path, bot: &BotFile, report: &mut ValidationReport) -> Fallb
         )));
     }
     if !LOCALE.is_match(&bot.locale.value) {
-        report.push(at(path, bot.locale.referenced, format!(
-            "bad locale '{}': use a Lex locale such as en_GB or en_US",
-            bot.locale.value
-        )));
+        report.push(at(
+            path,
+            bot.locale.referenced,
+            format!(
+                "bad locale '{}': use a Lex locale such as en_GB or en_US",
+                bot.locale.value
+            ),
+        ));
     }
     if bot.version.value == 0 {
-        report.push(at(path, bot.version.referenced, "version must be 1 or more"));
+        report.push(at(
+            path,
+            bot.version.referenced,
+            "version must be 1 or more",
+        ));
     }
     let Some(fb) = &bot.fallback else {
         return FallbackPolicy::default();
     };
     let threshold = fb.confidence_threshold.value;
     if !(0.0..=1.0).contains(&threshold) {
-        report.push(at(path, fb.confidence_threshold.referenced, format!(
-            "confidence_threshold {threshold} is outside 0..1"
-        )));
+        report.push(at(
+            path,
+            fb.confidence_threshold.referenced,
+            format!("confidence_threshold {threshold} is outside 0..1"),
+        ));
     }
     let min_score = fb.knowledge_min_score.as_ref();
     if let Some(s) = min_score.filter(|s| !(0.0..=1.0).contains(&s.value)) {
-        report.push(at(path, s.referenced, format!(
-            "knowledge_min_score {} is outside 0..1",
-            s.value
-        )));
+        report.push(at(
+            path,
+            s.referenced,
+            format!("knowledge_min_score {} is outside 0..1", s.value),
+        ));
     }
     if fb.handoff_message.value.trim().is_empty() {
-        report.push(at(path, fb.handoff_message.referenced, "handoff_message is empty"));
+        report.push(at(
+            path,
+            fb.handoff_message.referenced,
+            "handoff_message is empty",
+        ));
     }
     FallbackPolicy {
         confidence_threshold: threshold,
@@ -119,17 +137,25 @@ fn check_slot_types(path: &Path, bot: &BotFile, report: &mut ValidationReport) -
             report.push(at(path, t.name.referenced, bad_name("slot type", name)));
         }
         if BuiltinSlotType::from_name(name).is_some() {
-            report.push(at(path, t.name.referenced, format!(
-                "slot type '{name}' has the name of a built-in type: pick another name"
-            )));
+            report.push(at(
+                path,
+                t.name.referenced,
+                format!("slot type '{name}' has the name of a built-in type: pick another name"),
+            ));
         }
         if let Some(line) = seen.insert(name, t.name.referenced.line()) {
-            report.push(at(path, t.name.referenced, format!(
-                "duplicate slot type '{name}' (first defined at line {line})"
-            )));
+            report.push(at(
+                path,
+                t.name.referenced,
+                format!("duplicate slot type '{name}' (first defined at line {line})"),
+            ));
         }
         if t.values.value.is_empty() {
-            report.push(at(path, t.values.referenced, format!("slot type '{name}' has no values")));
+            report.push(at(
+                path,
+                t.values.referenced,
+                format!("slot type '{name}' has no values"),
+            ));
         }
         let mut phrases: HashMap<String, (String, u64)> = HashMap::new();
         let mut values = Vec::new();
@@ -137,7 +163,11 @@ fn check_slot_types(path: &Path, bot: &BotFile, report: &mut ValidationReport) -
             for p in std::iter::once(&v.value).chain(&v.synonyms) {
                 let key = normalise(&p.value);
                 if key.is_empty() {
-                    report.push(at(path, p.referenced, format!("empty value or synonym in slot type '{name}'")));
+                    report.push(at(
+                        path,
+                        p.referenced,
+                        format!("empty value or synonym in slot type '{name}'"),
+                    ));
                     continue;
                 }
                 match phrases.get(&key) {
@@ -154,19 +184,24 @@ fn check_slot_types(path: &Path, bot: &BotFile, report: &mut ValidationReport) -
             }
             values.push(SlotTypeValue {
                 value: v.value.value.clone(),
-                synonyms: v.synonyms.iter().map(|s: &Spanned<String>| s.value.clone()).collect(),
+                synonyms: v
+                    .synonyms
+                    .iter()
+                    .map(|s: &Spanned<String>| s.value.clone())
+                    .collect(),
             });
         }
-        types.push(CustomSlotType { name: name.to_string(), values });
+        types.push(CustomSlotType {
+            name: name.to_string(),
+            values,
+        });
     }
     SlotTypes::new(types)
 }
 
 /// The message for a name that Lex would reject.
 pub(crate) fn bad_name(what: &str, name: &str) -> String {
-    format!(
-        "bad {what} name '{name}': use 1-100 letters, digits or '_', not starting with a digit"
-    )
+    format!("bad {what} name '{name}': use 1-100 letters, digits or '_', not starting with a digit")
 }
 
 #[cfg(test)]
