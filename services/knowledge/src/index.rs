@@ -227,7 +227,7 @@ impl KnowledgeIndex {
             self.dense.scores(query_embedding)
         };
         let bm25 = if mode == Mode::Dense { HashMap::new() } else { self.bm25(query)? };
-        let raw = fusion::raw_scores(mode, &PARAMS, &dense, &bm25);
+        let raw = fusion::raw_scores(mode, &PARAMS, &dense, self.dense.hub(), &bm25);
         let mut order: Vec<usize> = match mode {
             Mode::Bm25 => bm25.keys().copied().collect(),
             _ => (0..n).collect(),
