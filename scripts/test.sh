@@ -18,5 +18,8 @@ cargo test --workspace --no-run
 say "Rust tests (unit + end-to-end, SQLite and PostgreSQL)"
 cargo test --workspace
 
+say "web unit tests"
+(cd web && npm test --silent)
+
 say "browser tests"
 "$ROOT/scripts/browser-tests.sh"

@@ -1,1 +1,131 @@
 //! The only crate that speaks HTTP, websockets and JSON: routes, auth, wire shapes.
+//!
+//! Handlers translate between wire shapes ([`wire`]) and the domain crates' plain types; no
+//! business rule lives here beyond "who may call what" ([`auth`]) and "what input is acceptable
+//! on the wire" (sizes, rates, framing).
+
+mod api;
+mod auth;
+mod chat_ws;
+mod error;
+mod telemetry;
+mod web;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use switchboard_chat::ChatService;
+use switchboard_knowledge::Knowledge;
+use switchboard_storage::Store;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use telemetry::Metrics;
+
+/// What a reindex request runs; the binary supplies it so the gateway never reads `knowledge/`.
+pub type Reindexer = Arc<dyn Fn() -> Result<usize, String> + Send + Sync>;
+
+/// Everything the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub chat: Arc<ChatService>,
+    pub store: Store,
+    pub knowledge: Arc<Knowledge>,
+    pub metrics: Metrics,
+    pub web: WebConfig,
+    pub reindex: Reindexer,
+    /// Cancelled on shutdown: websockets stop taking messages, finish their turn and close.
+    pub shutdown: CancellationToken,
+    pub limits: Limits,
+}
+
+/// Where the browser UI lives and what the public widget is configured with.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Built `web/dist`; when missing, `/` explains how to build it.
+    pub dist: PathBuf,
+    /// The public `client` token injected into the widget page.
+    pub widget_token: String,
+    /// The bot the widget talks to by default.
+    pub default_bot: String,
+}
+
+/// Wire-level limits on chat input.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Longest accepted message text, in characters.
+    pub max_text_chars: usize,
+    /// Largest websocket frame accepted at all, in bytes; larger frames close the connection.
+    pub max_frame_bytes: usize,
+    /// Messages per second one connection may send.
+    pub messages_per_second: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_text_chars: 2_000, max_frame_bytes: 64 * 1024, messages_per_second: 20 }
+    }
+}
+
+/// All routes, with auth applied per route group.
+pub fn router(state: AppState) -> Router {
+    use axum::middleware::from_fn_with_state as guard;
+
+    let client = Router::new().route("/v1/chat", get(chat_ws::upgrade)).route_layer(guard(state.clone(), auth::client));
+    let agent = Router::new()
+        .route("/v1/bots", get(api::list_bots))
+        .route("/v1/bots/{bot}", get(api::show_bot))
+        .route("/v1/chat/sessions/{id}/transcript", get(api::transcript))
+        .route("/v1/knowledge/search", get(api::search_knowledge))
+        .route_layer(guard(state.clone(), auth::agent));
+    let supervisor = Router::new()
+        .route("/v1/chat/sessions", get(api::list_sessions))
+        .route("/v1/missed-utterances", get(api::list_missed))
+        .route_layer(guard(state.clone(), auth::supervisor));
+    let admin = Router::new()
+        .route("/v1/tokens", get(api::list_tokens).post(api::create_token))
+        .route("/v1/tokens/{id}", axum::routing::delete(api::revoke_token))
+        .route("/v1/knowledge/reindex", post(api::reindex))
+        .route("/metrics", get(telemetry::render))
+        .route_layer(guard(state.clone(), auth::admin));
+    let public = Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/openapi.json", get(api::openapi));
+
+    Router::new()
+        .merge(client)
+        .merge(agent)
+        .merge(supervisor)
+        .merge(admin)
+        .merge(public)
+        .merge(web::routes())
+        .fallback_service(web::files(&state.web))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), telemetry::track))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `state.shutdown` is cancelled, then drains: open chat turns finish, websockets
+/// close with "going away", and in-flight HTTP requests complete, for at most `drain`.
+pub async fn serve(listener: TcpListener, state: AppState, drain: Duration) -> std::io::Result<()> {
+    let token = state.shutdown.clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(token.clone().cancelled_owned());
+    let mut server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        result = &mut server => result,
+        _ = token.cancelled() => match tokio::time::timeout(drain, server).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(?drain, "connections still open after the drain period; closing them");
+                Ok(())
+            }
+        },
+    }
+}

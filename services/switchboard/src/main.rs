@@ -1,19 +1,42 @@
 //! The `switchboard` binary: parses the command line and hands off to one command module.
 
+mod app;
 mod cmd;
+mod config;
+mod progress;
 
 use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
 
-/// Switchboard: self-hostable contact-center intelligence.
+/// Switchboard: self-hostable contact-center intelligence (chatbot, live call analytics,
+/// post-call analytics) on one machine.
 #[derive(Debug, Parser)]
 #[command(name = "switchboard", version, about, long_about = None)]
 struct Cli {
+    #[command(flatten)]
+    overrides: config::Overrides,
+    /// Log as JSON lines (for log shippers) instead of text.
+    #[arg(long, global = true, env = "SWITCHBOARD_LOG_JSON")]
+    log_json: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the server: chat websocket, HTTP API, web UI, metrics.
+    Serve,
+    /// Check, import and inspect bot definitions.
+    #[command(subcommand)]
+    Bot(cmd::bot::BotCommand),
+    /// Build the FAQ knowledge index.
+    #[command(subcommand)]
+    Knowledge(cmd::knowledge::KnowledgeCommand),
+    /// Issue, revoke and list API tokens.
+    #[command(subcommand)]
+    Token(cmd::token::TokenCommand),
+    /// Talk to a bot from the terminal.
+    Chat(cmd::chat::Args),
     /// Measure quality and speed on labelled data.
     #[command(subcommand)]
     Eval(Eval),
@@ -29,8 +52,29 @@ enum Eval {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Eval(Eval::Nlu(args)) => cmd::eval_nlu::run(args),
-        Command::Eval(Eval::Faq(args)) => cmd::eval_faq::run(args),
+    init_tracing(cli.log_json);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let o = &cli.overrides;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve => cmd::serve::run(o).await,
+            Command::Bot(c) => cmd::bot::run(c, o).await,
+            Command::Knowledge(c) => cmd::knowledge::run(c, o).await,
+            Command::Token(c) => cmd::token::run(c, o).await,
+            Command::Chat(args) => cmd::chat::run(args, o).await,
+            Command::Eval(Eval::Nlu(args)) => tokio::task::block_in_place(|| cmd::eval_nlu::run(args)),
+            Command::Eval(Eval::Faq(args)) => tokio::task::block_in_place(|| cmd::eval_faq::run(args)),
+        }
+    })
+}
+
+/// Logs go to stderr so commands that print results (`eval --json`) keep stdout clean.
+fn init_tracing(json: bool) {
+    let filter = EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
     }
 }

@@ -1,4 +1,9 @@
 //! One module per CLI command; `main.rs` only parses and dispatches.
 
+pub mod bot;
+pub mod chat;
 pub mod eval_faq;
 pub mod eval_nlu;
+pub mod knowledge;
+pub mod serve;
+pub mod token;

@@ -1,0 +1,69 @@
+//! The bots currently answering, swapped atomically when a new version is published.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use switchboard_bots::BotDefinition;
+use switchboard_embeddings::Embedder;
+use switchboard_nlu::{IntentModel, TrainOptions, TrainingExample};
+
+use crate::ChatError;
+
+/// A bot definition together with the intent model trained from its utterances.
+pub struct LoadedBot {
+    pub definition: BotDefinition,
+    pub model: IntentModel,
+}
+
+impl LoadedBot {
+    /// Trains the intent model; runs in seconds thanks to the embedder's cache.
+    pub fn build(definition: BotDefinition, embedder: &dyn Embedder) -> Result<Self, ChatError> {
+        let examples: Vec<TrainingExample> = definition
+            .intents
+            .iter()
+            .flat_map(|intent| {
+                intent.utterances.iter().map(|u| TrainingExample {
+                    text: u.clone(),
+                    intent: intent.name.clone(),
+                })
+            })
+            .collect();
+        let model = switchboard_nlu::train(&examples, embedder, &TrainOptions::default()).map_err(
+            |e| ChatError::Build { bot: definition.name.clone(), reason: e.to_string() },
+        )?;
+        Ok(Self { definition, model })
+    }
+}
+
+/// Name → running bot. Readers take a snapshot; a publish swaps the whole map, so a turn in
+/// flight finishes on the version it started with.
+#[derive(Default)]
+pub struct BotRegistry {
+    bots: ArcSwap<HashMap<String, Arc<LoadedBot>>>,
+}
+
+impl BotRegistry {
+    /// The bot as of now, if loaded.
+    pub fn get(&self, name: &str) -> Option<Arc<LoadedBot>> {
+        self.bots.load().get(name).cloned()
+    }
+
+    /// Replaces (or adds) one bot without disturbing turns already running.
+    pub fn publish(&self, bot: LoadedBot) {
+        let bot = Arc::new(bot);
+        self.bots.rcu(|current| {
+            let mut next = HashMap::clone(current);
+            next.insert(bot.definition.name.clone(), bot.clone());
+            next
+        });
+    }
+
+    /// Names and versions of the loaded bots, sorted by name.
+    pub fn list(&self) -> Vec<(String, u32)> {
+        let mut out: Vec<_> =
+            self.bots.load().values().map(|b| (b.definition.name.clone(), b.definition.version)).collect();
+        out.sort();
+        out
+    }
+}

@@ -1,0 +1,112 @@
+//! Builds the running parts from configuration; `serve` and `chat` share this wiring.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use switchboard_bots::BotDefinition;
+use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
+use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MiniLm};
+use switchboard_events::InProcessBus;
+use switchboard_knowledge::Knowledge;
+use switchboard_storage::Store;
+
+use crate::config::Config;
+use crate::progress;
+
+/// Distinct utterances whose embeddings stay cached (bot training, repeated questions).
+const EMBEDDING_CACHE: usize = 100_000;
+/// Most chat messages embedded together in one forward pass.
+const EMBED_BATCH: usize = 32;
+
+/// The assembled domain services.
+pub struct App {
+    pub store: Store,
+    pub embedder: Arc<dyn Embedder>,
+    pub chat: Arc<ChatService>,
+    pub knowledge: Arc<Knowledge>,
+}
+
+/// Connects storage (migrating it), loads the encoder, the bots and the knowledge index.
+pub async fn build(config: &Config) -> anyhow::Result<App> {
+    config.ensure_data_dir()?;
+    let store = connect(config).await?;
+    let embedder = load_embedder(config)?;
+
+    let registry = Arc::new(BotRegistry::default());
+    crate::cmd::bot::import_dir(&store, &config.bots_dir).await?;
+    load_active_bots(&store, &registry, embedder.clone()).await?;
+
+    let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
+    let bus = Arc::new(InProcessBus::new(1024));
+    let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH);
+    let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus));
+    Ok(App { store, embedder, chat, knowledge })
+}
+
+/// Opens the database named in the configuration and applies migrations.
+pub async fn connect(config: &Config) -> anyhow::Result<Store> {
+    config.ensure_data_dir()?;
+    Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(&config.database_url)))
+}
+
+/// The MiniLM encoder with an utterance cache in front.
+pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedder>> {
+    let dir = config.models_dir.join(MINILM_DIR);
+    let model = MiniLm::load(&dir).context("loading the sentence encoder (run scripts/models.sh to install it)")?;
+    Ok(Arc::new(CachedEmbedder::new(model, EMBEDDING_CACHE)))
+}
+
+/// Trains and publishes the active version of every stored bot.
+async fn load_active_bots(store: &Store, registry: &BotRegistry, embedder: Arc<dyn Embedder>) -> anyhow::Result<()> {
+    for name in crate::cmd::bot::stored_bot_names(store).await? {
+        let Some(record) = store.active_bot_version(&name).await? else { continue };
+        let definition: BotDefinition = serde_json::from_str(&record.definition_json)
+            .with_context(|| format!("stored definition of bot `{name}` v{} is unreadable", record.version))?;
+        let embedder = embedder.clone();
+        let started = std::time::Instant::now();
+        let loaded = tokio::task::spawn_blocking(move || LoadedBot::build(definition, embedder.as_ref())).await??;
+        tracing::info!(bot = %name, version = record.version, elapsed = ?started.elapsed(), "bot trained");
+        registry.publish(loaded);
+    }
+    Ok(())
+}
+
+/// Opens the on-disk index, rebuilding it when `knowledge/` no longer matches it.
+fn open_knowledge(config: &Config, embedder: &dyn Embedder) -> anyhow::Result<Knowledge> {
+    let docs = crate::cmd::knowledge::load_documents(config)?;
+    let root = config.data_dir.join("knowledge");
+    let bar = progress::bar("indexing knowledge");
+    let knowledge =
+        Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| progress::update(&bar, done, total))?;
+    if knowledge.snapshot().documents() != docs.as_slice() {
+        knowledge.reindex(docs, embedder, &mut |done, total| progress::update(&bar, done, total))?;
+    }
+    bar.finish_and_clear();
+    Ok(knowledge)
+}
+
+/// Hides the password in a database URL for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_hidden_in_urls() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

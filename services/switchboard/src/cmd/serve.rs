@@ -1,0 +1,117 @@
+//! `switchboard serve`: the server, with first-run bootstrap of the tokens it needs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, WebConfig};
+use switchboard_storage::{Role, Store};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Config, Overrides};
+
+/// Name of the token `serve` creates for the public chat widget.
+const WIDGET_TOKEN_NAME: &str = "web-widget";
+/// Name of the first admin token, created when no admin exists.
+const FIRST_ADMIN_NAME: &str = "admin";
+
+pub async fn run(o: &Overrides) -> anyhow::Result<()> {
+    let config = Config::load(o)?;
+    let app = crate::app::build(&config).await?;
+    bootstrap_admin(&app.store).await?;
+    let widget_token = widget_token(&app.store, &config).await?;
+
+    let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let reindex: Reindexer = {
+        let (knowledge, embedder, config) = (app.knowledge.clone(), app.embedder.clone(), config.clone());
+        Arc::new(move || {
+            let docs = crate::cmd::knowledge::load_documents(&config).map_err(|e| format!("{e:#}"))?;
+            let n = docs.len();
+            knowledge.reindex(docs, embedder.as_ref(), &mut |_, _| {}).map_err(|e| e.to_string())?;
+            Ok(n)
+        })
+    };
+    let state = AppState {
+        chat: app.chat,
+        store: app.store.clone(),
+        knowledge: app.knowledge,
+        metrics: Metrics::install(),
+        web: WebConfig { dist: config.web_dir.clone(), widget_token, default_bot: config.default_bot.clone() },
+        reindex,
+        shutdown: shutdown.clone(),
+        limits: Limits {
+            max_text_chars: config.max_text_chars,
+            messages_per_second: config.messages_per_second,
+            ..Limits::default()
+        },
+    };
+    tokio::spawn(signal_shutdown(shutdown));
+    // Tests and scripts wait for this exact line to learn the port.
+    println!("switchboard listening on http://{addr}");
+    tracing::info!(%addr, database = app.store.backend_name(), "serving");
+    switchboard_gateway::serve(listener, state, Duration::from_secs(config.drain_seconds)).await?;
+    app.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// On first start there is no admin: create one and print its secret once.
+async fn bootstrap_admin(store: &Store) -> anyhow::Result<()> {
+    if store.count_tokens_with_role(Role::Admin).await? > 0 {
+        return Ok(());
+    }
+    let (_, secret) = store.create_token(FIRST_ADMIN_NAME, Role::Admin).await?;
+    println!("created the first admin token (shown only now; keep it safe): {secret}");
+    Ok(())
+}
+
+/// The public widget's `client` token: kept in the data dir so restarts reuse it.
+async fn widget_token(store: &Store, config: &Config) -> anyhow::Result<String> {
+    let path = config.data_dir.join("widget-token");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        let secret = secret.trim().to_string();
+        if store.verify_token(&secret).await?.is_some_and(|t| t.role == Role::Client) {
+            return Ok(secret);
+        }
+        // Revoked or from another database: replace it below.
+        let _ = store.revoke_token(WIDGET_TOKEN_NAME).await;
+    }
+    let (_, secret) = store.create_token(WIDGET_TOKEN_NAME, Role::Client).await?;
+    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    Ok(secret)
+}
+
+fn write_private(path: &std::path::Path, secret: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    opts.open(path)?.write_all(secret.as_bytes())
+}
+
+async fn signal_shutdown(token: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: finishing open turns");
+    token.cancel();
+}

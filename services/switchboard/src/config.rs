@@ -1,0 +1,121 @@
+//! Configuration: defaults, then a TOML file, then `SWITCHBOARD_*` variables, then flags.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Everything `serve` and the other commands need to find their data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on, e.g. `127.0.0.1:8080` (port 0 picks a free port).
+    pub listen: String,
+    /// `sqlite://path.db` (embedded default) or `postgres://user@host/db`.
+    pub database_url: String,
+    /// Where Switchboard keeps its own files: the knowledge index, the widget token.
+    pub data_dir: PathBuf,
+    /// Bot definitions, one directory per bot.
+    pub bots_dir: PathBuf,
+    /// FAQ documents (Markdown with front matter, CSV).
+    pub knowledge_dir: PathBuf,
+    /// The built browser UI (`web/dist`).
+    pub web_dir: PathBuf,
+    /// Model cache; models are installed by `scripts/models.sh`.
+    pub models_dir: PathBuf,
+    /// The bot the chat widget talks to when the URL names none.
+    pub default_bot: String,
+    /// Seconds to let open chat turns and requests finish on shutdown.
+    pub drain_seconds: u64,
+    /// Longest chat message in characters.
+    pub max_text_chars: usize,
+    /// Chat messages per second one connection may send.
+    pub messages_per_second: u32,
+}
+
+/// Keys settable from the environment as `SWITCHBOARD_<KEY>`.
+const KEYS: &[&str] = &[
+    "listen",
+    "database_url",
+    "data_dir",
+    "bots_dir",
+    "knowledge_dir",
+    "web_dir",
+    "models_dir",
+    "default_bot",
+    "drain_seconds",
+    "max_text_chars",
+    "messages_per_second",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://.switchboard/switchboard.db".into(),
+            data_dir: ".switchboard".into(),
+            bots_dir: "bot-definitions".into(),
+            knowledge_dir: "knowledge".into(),
+            web_dir: "web/dist".into(),
+            models_dir: switchboard_embeddings::models_root(),
+            default_bot: "banking".into(),
+            drain_seconds: 10,
+            max_text_chars: 2_000,
+            messages_per_second: 20,
+        }
+    }
+}
+
+/// Flags that override the file and environment.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct Overrides {
+    /// TOML configuration file (keys as in `switchboard.example.toml`).
+    #[arg(long, global = true, env = "SWITCHBOARD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database URL: `sqlite://file.db` or `postgres://user@host:5432/db`.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Listen address, e.g. `0.0.0.0:8080`.
+    #[arg(long, global = true)]
+    pub listen: Option<String>,
+    /// Data directory (index, widget token).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Layers defaults, the file, the environment and the flags, in that order.
+    pub fn load(o: &Overrides) -> anyhow::Result<Self> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &o.config {
+            if !path.exists() {
+                anyhow::bail!("config file {} does not exist", path.display());
+            }
+            fig = fig.merge(Toml::file(path));
+        }
+        // Only configuration keys: other SWITCHBOARD_* variables (LOG, MODELS, ...) belong to others.
+        fig = fig.merge(Env::prefixed("SWITCHBOARD_").only(KEYS));
+        if let Some(v) = &o.database_url {
+            fig = fig.merge(("database_url", v));
+        }
+        if let Some(v) = &o.listen {
+            fig = fig.merge(("listen", v));
+        }
+        if let Some(v) = &o.data_dir {
+            fig = fig.merge(("data_dir", v));
+        }
+        let mut config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        if let Ok(models) = std::env::var("SWITCHBOARD_MODELS") {
+            config.models_dir = PathBuf::from(models);
+        }
+        Ok(config)
+    }
+
+    /// Creates the data directory so SQLite and the index have somewhere to live.
+    pub fn ensure_data_dir(&self) -> anyhow::Result<&Path> {
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data dir {}: {e}", self.data_dir.display()))?;
+        Ok(&self.data_dir)
+    }
+}

@@ -1,0 +1,62 @@
+//! Starting, restarting and stopping: bot versions survive bad definitions; shutdown is graceful.
+
+use std::path::Path;
+
+use switchboard_e2e::{Backend, Chat, Server, Start, repo_root};
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_definition_never_replaces_the_running_bot() -> anyhow::Result<()> {
+    let first = Server::start(Backend::Sqlite).await?;
+    let db = first.database_url.clone();
+    let admin = first.admin.clone();
+    drop(first);
+
+    // Same database, a copy of the bot with a bumped version and a broken intent file.
+    let tmp = tempfile::tempdir()?;
+    let bots = tmp.path().join("bots");
+    copy_dir(&repo_root().join("bot-definitions"), &bots)?;
+    let bot_yaml = bots.join("banking/bot.yaml");
+    let yaml = std::fs::read_to_string(&bot_yaml)?;
+    let bumped = yaml.replacen("version: 1", "version: 2", 1);
+    assert_ne!(yaml, bumped, "bot.yaml carries `version: 1`");
+    std::fs::write(&bot_yaml, bumped)?;
+    std::fs::write(bots.join("banking/intents/card_arrival.yaml"), "name: card_arrival\nutterances: [\"x\"]\n")?;
+
+    let mut opts = Start::sample(Backend::Sqlite);
+    opts.bots_dir = bots;
+    opts.database_url = Some(db);
+    opts.admin = Some(admin);
+    let second = Server::start_with(opts).await?;
+    let mut chat = Chat::connect(&second, &second.widget, "").await?;
+    assert_eq!(chat.session["bot_version"], 1, "still the stored version: {}", chat.session);
+    let reply = chat.say("my card still has not arrived").await?;
+    assert_eq!(reply["source"]["intent"], "card_arrival", "{reply}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_closes_chats_with_going_away_and_exits_cleanly() -> anyhow::Result<()> {
+    let server = Server::start(Backend::Sqlite).await?;
+    let mut chat = Chat::connect(&server, &server.widget, "").await?;
+    assert_eq!(chat.say("how do I top up my account").await?["type"], "reply");
+    let waiter = tokio::spawn(async move { chat.closed().await });
+    let status = tokio::task::spawn_blocking(move || server.terminate()).await??;
+    assert!(status.success(), "exit status {status}");
+    let (code, reason) = waiter.await??;
+    assert_eq!(code, 1001, "{reason}");
+    Ok(())
+}
