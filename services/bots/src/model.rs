@@ -13,6 +13,9 @@ pub struct BotDefinition {
     /// Lex-style locale, e.g. `en_GB`.
     pub locale: String,
     pub description: String,
+    /// First thing the bot says in a new session; a generic greeting when absent.
+    #[serde(default)]
+    pub greeting: Option<String>,
     pub version: u32,
     /// Sorted by name so the serialisation (and so the checksum) does not depend on file order.
     pub intents: Vec<Intent>,

@@ -11,6 +11,8 @@ pub(crate) struct BotFile {
     pub locale: Spanned<String>,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub greeting: Option<String>,
     pub version: Spanned<u32>,
     #[serde(default)]
     pub fallback: Option<FallbackFile>,

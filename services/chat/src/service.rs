@@ -210,5 +210,5 @@ impl ChatService {
 
 /// What the bot says when a session opens.
 fn greeting(def: &switchboard_bots::BotDefinition) -> String {
-    format!("Hello! I'm the {} assistant. How can I help you today?", def.name)
+    def.greeting.clone().unwrap_or_else(|| "Hello! How can I help you today?".to_string())
 }

@@ -8,6 +8,7 @@ fn def() -> BotDefinition {
         name: "demo".into(),
         locale: "en_GB".into(),
         description: "d".into(),
+        greeting: None,
         version: 3,
         intents: vec![Intent {
             name: "lost_card".into(),

@@ -63,6 +63,7 @@ pub(crate) fn check(
         name: bot.name.value,
         locale: bot.locale.value,
         description: bot.description,
+        greeting: bot.greeting,
         version: bot.version.value,
         intents,
         slot_types,
