@@ -52,6 +52,31 @@ impl<E: Embedder> CachedEmbedder<E> {
     }
 }
 
+impl<E: Embedder> CachedEmbedder<E> {
+    /// Every cached (text, vector) pair, oldest first, for persisting.
+    pub(crate) fn entries(&self) -> Vec<(String, Embedding)> {
+        let s = self.lock();
+        s.order.iter().filter_map(|t| s.map.get(t).map(|v| (t.clone(), v.clone()))).collect()
+    }
+
+    /// Adds pairs (e.g. read from disk) without counting them as hits or misses.
+    pub(crate) fn insert_all(&self, entries: Vec<(String, Embedding)>) {
+        let mut s = self.lock();
+        for (text, vector) in entries {
+            if s.map.contains_key(&text) || vector.len() != self.inner.dim() {
+                continue;
+            }
+            if s.map.len() >= self.capacity
+                && let Some(old) = s.order.pop_front()
+            {
+                s.map.remove(&old);
+            }
+            s.order.push_back(text.clone());
+            s.map.insert(text, vector);
+        }
+    }
+}
+
 impl<E: Embedder> Embedder for CachedEmbedder<E> {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
         let mut out: Vec<Option<Embedding>> = Vec::with_capacity(texts.len());

@@ -6,6 +6,7 @@
 
 mod cache;
 mod minilm;
+mod persist;
 
 pub use cache::{CacheStats, CachedEmbedder};
 pub use minilm::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MiniLm, models_root};
