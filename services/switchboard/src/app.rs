@@ -30,13 +30,15 @@ pub struct App {
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     config.ensure_data_dir()?;
     let store = connect(config).await?;
-    let embedder = load_embedder(config)?;
+    let cached = load_embedder(config)?;
+    let embedder: Arc<dyn Embedder> = cached.clone();
 
     let registry = Arc::new(BotRegistry::default());
     crate::cmd::bot::import_dir(&store, &config.bots_dir).await?;
     load_active_bots(&store, &registry, embedder.clone()).await?;
 
     let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
+    save_embedding_cache(config, &cached);
     let bus = Arc::new(InProcessBus::new(1024));
     let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH);
     let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus));
@@ -51,11 +53,32 @@ pub async fn connect(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("connecting to {}", redact(&config.database_url)))
 }
 
-/// The MiniLM encoder with an utterance cache in front.
-pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedder>> {
+/// The MiniLM encoder with an utterance cache in front, warmed from disk.
+pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<MiniLm>>> {
     let dir = config.models_dir.join(MINILM_DIR);
     let model = MiniLm::load(&dir).context("loading the sentence encoder (run scripts/models.sh to install it)")?;
-    Ok(Arc::new(CachedEmbedder::new(model, EMBEDDING_CACHE)))
+    let cached = CachedEmbedder::new(model, EMBEDDING_CACHE);
+    let path = embedding_cache_path(config);
+    match cached.load_file(&path) {
+        Ok(n) => tracing::debug!(entries = n, path = %path.display(), "embedding cache loaded"),
+        Err(e) => tracing::warn!(error = %e, path = %path.display(), "embedding cache unreadable; starting empty"),
+    }
+    Ok(Arc::new(cached))
+}
+
+fn embedding_cache_path(config: &Config) -> std::path::PathBuf {
+    config.cache_dir.join("embeddings").join(format!("{MINILM_DIR}.bin"))
+}
+
+/// Persists new vectors so the next start skips them; a read-only cache only costs speed.
+pub fn save_embedding_cache(config: &Config, cached: &CachedEmbedder<MiniLm>) {
+    if cached.stats().misses == 0 {
+        return;
+    }
+    let path = embedding_cache_path(config);
+    if let Err(e) = cached.save_file(&path) {
+        tracing::warn!(error = %e, path = %path.display(), "could not save the embedding cache");
+    }
 }
 
 /// Trains and publishes the active version of every stored bot.

@@ -24,6 +24,8 @@ pub struct Config {
     pub web_dir: PathBuf,
     /// Model cache; models are installed by `scripts/models.sh`.
     pub models_dir: PathBuf,
+    /// Reusable derived data (embedding cache), shared by every Switchboard on this machine.
+    pub cache_dir: PathBuf,
     /// The bot the chat widget talks to when the URL names none.
     pub default_bot: String,
     /// Seconds to let open chat turns and requests finish on shutdown.
@@ -43,6 +45,7 @@ const KEYS: &[&str] = &[
     "knowledge_dir",
     "web_dir",
     "models_dir",
+    "cache_dir",
     "default_bot",
     "drain_seconds",
     "max_text_chars",
@@ -59,6 +62,7 @@ impl Default for Config {
             knowledge_dir: "knowledge".into(),
             web_dir: "web/dist".into(),
             models_dir: switchboard_embeddings::models_root(),
+            cache_dir: default_cache_dir(),
             default_bot: "banking".into(),
             drain_seconds: 10,
             max_text_chars: 2_000,
@@ -117,5 +121,16 @@ impl Config {
         std::fs::create_dir_all(&self.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data dir {}: {e}", self.data_dir.display()))?;
         Ok(&self.data_dir)
+    }
+}
+
+/// `$SWITCHBOARD_CACHE`, else `~/.cache/switchboard`, else a directory beside the data.
+fn default_cache_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("SWITCHBOARD_CACHE") {
+        return dir.into();
+    }
+    match std::env::var("HOME") {
+        Ok(home) => Path::new(&home).join(".cache/switchboard"),
+        Err(_) => ".switchboard/cache".into(),
     }
 }

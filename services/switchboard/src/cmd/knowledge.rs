@@ -28,6 +28,7 @@ pub async fn run(cmd: KnowledgeCommand, o: &Overrides) -> anyhow::Result<()> {
             let knowledge = Knowledge::open_or_build(&root, Vec::new(), embedder.as_ref(), &mut tick)?;
             knowledge.reindex(docs, embedder.as_ref(), &mut tick)?;
             bar.finish_and_clear();
+            crate::app::save_embedding_cache(&config, &embedder);
             println!("indexed {n} documents from {} into {}", config.knowledge_dir.display(), root.display());
             Ok(())
         }
