@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use switchboard_embeddings::{EmbedError, Embedder, Embedding, MiniLm};
-use switchboard_knowledge::eval::{load_answers, load_questions};
 use switchboard_knowledge::KnowledgeIndex;
+use switchboard_knowledge::eval::{load_answers, load_questions};
 
 struct DiskCache {
     inner: MiniLm,
@@ -21,7 +21,11 @@ impl Embedder for DiskCache {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
         let missing: Vec<&str> = {
             let map = self.map.lock().unwrap();
-            texts.iter().copied().filter(|t| !map.contains_key(*t)).collect()
+            texts
+                .iter()
+                .copied()
+                .filter(|t| !map.contains_key(*t))
+                .collect()
         };
         if !missing.is_empty() {
             let vecs = self.inner.embed(&missing)?;
@@ -40,7 +44,9 @@ impl Embedder for DiskCache {
 
 fn load_cache(path: &Path) -> HashMap<String, Embedding> {
     let mut map = HashMap::new();
-    let Ok(mut f) = std::fs::File::open(path) else { return map };
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return map;
+    };
     let mut buf = Vec::new();
     f.read_to_end(&mut buf).unwrap();
     let mut i = 0;
@@ -51,7 +57,10 @@ fn load_cache(path: &Path) -> HashMap<String, Embedding> {
         i += 4 + tl;
         let d = u32_at(i);
         i += 4;
-        let v = buf[i..i + d * 4].chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
+        let v = buf[i..i + d * 4]
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
         i += d * 4;
         map.insert(text, v);
     }
@@ -64,19 +73,31 @@ fn save_cache(path: &Path, map: &HashMap<String, Embedding>) {
         buf.extend_from_slice(&(t.len() as u32).to_le_bytes());
         buf.extend_from_slice(t.as_bytes());
         buf.extend_from_slice(&(v.len() as u32).to_le_bytes());
-        v.iter().for_each(|f| buf.extend_from_slice(&f.to_le_bytes()));
+        v.iter()
+            .for_each(|f| buf.extend_from_slice(&f.to_le_bytes()));
     }
-    std::fs::File::create(path).unwrap().write_all(&buf).unwrap();
+    std::fs::File::create(path)
+        .unwrap()
+        .write_all(&buf)
+        .unwrap();
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (answers, questions, cache) = (Path::new(&args[1]), Path::new(&args[2]), Path::new(&args[3]));
-    let embedder = DiskCache { inner: MiniLm::load_default().unwrap(), map: Mutex::new(load_cache(cache)) };
+    let (answers, questions, cache) = (
+        Path::new(&args[1]),
+        Path::new(&args[2]),
+        Path::new(&args[3]),
+    );
+    let embedder = DiskCache {
+        inner: MiniLm::load_default().unwrap(),
+        map: Mutex::new(load_cache(cache)),
+    };
     let pool = load_answers(answers).unwrap();
     let qs = load_questions(questions, &pool).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let index = KnowledgeIndex::build(&dir.path().join("kb"), pool, &embedder, &mut |_, _| {}).unwrap();
+    let index =
+        KnowledgeIndex::build(&dir.path().join("kb"), pool, &embedder, &mut |_, _| {}).unwrap();
     let q_texts: Vec<&str> = qs.iter().map(|q| q.text.as_str()).collect();
     let q_vecs = embedder.embed(&q_texts).unwrap();
     save_cache(cache, &embedder.map.lock().unwrap());
@@ -92,18 +113,28 @@ fn main() {
     }
     let acc = pts.iter().filter(|p| p.1).count() as f64 / pts.len() as f64;
     let (a, b) = fit_logistic(&pts);
-    println!("recall@1 {acc:.4}; fit: slope {a:.3} bias {b:.3} (p=0.5 at raw {:.3})", -b / a);
+    println!(
+        "recall@1 {acc:.4}; fit: slope {a:.3} bias {b:.3} (p=0.5 at raw {:.3})",
+        -b / a
+    );
     for lo in [0.1f32, 0.2, 0.3, 0.4, 0.5, 0.6] {
         let bucket: Vec<_> = pts.iter().filter(|p| p.0 >= lo && p.0 < lo + 0.1).collect();
         let right = bucket.iter().filter(|p| p.1).count() as f64 / bucket.len().max(1) as f64;
         let predicted = 1.0 / (1.0 + (-(a * f64::from(lo + 0.05) + b)).exp());
-        println!("raw {lo:.1}..{:.1}: n={:<4} right {right:.2} fitted {predicted:.2}", lo + 0.1, bucket.len());
+        println!(
+            "raw {lo:.1}..{:.1}: n={:<4} right {right:.2} fitted {predicted:.2}",
+            lo + 0.1,
+            bucket.len()
+        );
     }
     for t in [0.3f64, 0.4, 0.5, 0.6, 0.7] {
         let raw_t = ((t / (1.0 - t)).ln() - b) / a;
         let kept: Vec<_> = pts.iter().filter(|p| f64::from(p.0) >= raw_t).collect();
         let right = kept.iter().filter(|p| p.1).count() as f64 / kept.len().max(1) as f64;
-        println!("min_score {t}: answers {:.2} of questions, {right:.2} of those right", kept.len() as f64 / pts.len() as f64);
+        println!(
+            "min_score {t}: answers {:.2} of questions, {right:.2} of those right",
+            kept.len() as f64 / pts.len() as f64
+        );
     }
 }
 

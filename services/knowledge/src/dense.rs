@@ -38,7 +38,12 @@ impl DenseStore {
         }
         debug_assert_eq!(total as usize, vectors.len());
         let data = vectors.into_iter().flatten().collect();
-        let mut store = Self { dim, starts, data, hub: Vec::new() };
+        let mut store = Self {
+            dim,
+            starts,
+            data,
+            hub: Vec::new(),
+        };
         store.hub = store.hubness();
         store
     }
@@ -68,13 +73,24 @@ impl DenseStore {
             }
             best.iter().sum::<f32>() / k as f32
         };
-        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(n);
         let per = n.div_ceil(threads);
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
-                .map(|t| s.spawn(move || (t * per..((t + 1) * per).min(n)).map(row).collect::<Vec<_>>()))
+                .map(|t| {
+                    s.spawn(move || {
+                        (t * per..((t + 1) * per).min(n))
+                            .map(row)
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         })
     }
 
@@ -93,10 +109,14 @@ impl DenseStore {
 
     /// Best cosine between `query` and any passage of each document, in document order.
     pub(crate) fn scores(&self, query: &[f32]) -> Vec<f32> {
-        let rows: Vec<f32> = self.data.chunks_exact(self.dim).map(|row| dot(row, query)).collect();
+        let dot = dot_fn();
+        let row = |r: u32| {
+            let a = r as usize * self.dim;
+            dot(&self.data[a..a + self.dim], query)
+        };
         self.starts
             .windows(2)
-            .map(|w| rows[w[0] as usize..w[1] as usize].iter().copied().fold(f32::MIN, f32::max))
+            .map(|w| (w[0]..w[1]).map(row).fold(f32::MIN, f32::max))
             .collect()
     }
 
@@ -106,11 +126,19 @@ impl DenseStore {
         for n in [self.dim, self.len(), self.data.len() / self.dim.max(1)] {
             buf.extend_from_slice(&(n as u32).to_le_bytes());
         }
-        self.starts.iter().for_each(|s| buf.extend_from_slice(&s.to_le_bytes()));
-        self.hub.iter().for_each(|h| buf.extend_from_slice(&h.to_le_bytes()));
-        self.data.iter().for_each(|f| buf.extend_from_slice(&f.to_le_bytes()));
+        self.starts
+            .iter()
+            .for_each(|s| buf.extend_from_slice(&s.to_le_bytes()));
+        self.hub
+            .iter()
+            .for_each(|h| buf.extend_from_slice(&h.to_le_bytes()));
+        self.data
+            .iter()
+            .for_each(|f| buf.extend_from_slice(&f.to_le_bytes()));
         let mut file = std::fs::File::create(path).map_err(io_err(path))?;
-        file.write_all(&buf).and_then(|()| file.sync_all()).map_err(io_err(path))
+        file.write_all(&buf)
+            .and_then(|()| file.sync_all())
+            .map_err(io_err(path))
     }
 
     pub(crate) fn load(path: &Path) -> Result<Self, KnowledgeError> {
@@ -136,21 +164,86 @@ impl DenseStore {
             return Err(corrupt("inconsistent passage offsets"));
         }
         let floats = |from: usize| {
-            bytes[from..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            bytes[from..]
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         };
         let hub_at = 20 + (docs + 1) * 4;
         let hub = floats(hub_at).take(docs).collect();
         let data = floats(hub_at + docs * 4).collect();
-        Ok(Self { dim, starts, data, hub })
+        Ok(Self {
+            dim,
+            starts,
+            data,
+            hub,
+        })
     }
 }
 
-/// Dot product with eight independent accumulators, so it stays fast without auto-vectorisation.
+/// The fastest dot product this CPU supports.
+///
+/// Our crates build at opt-level 1 in dev, which does not auto-vectorise: explicit AVX2 makes
+/// the 10k-document scan faster (1.26 -> 0.32 ms at opt-level 1; 0.80 ms with the dev
+/// profile's debug assertions), and it is what a release build would get anyway.
+fn dot_fn() -> fn(&[f32], &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+        return |a, b| unsafe { dot_avx2(a, b) };
+    }
+    dot
+}
+
+/// AVX2/FMA dot product over equal-length slices.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
+    use std::arch::x86_64::{
+        _mm256_add_ps, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_setzero_ps, _mm256_storeu_ps,
+    };
+    let len = a.len().min(b.len());
+    let blocks = len / 16 * 16;
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let (mut acc0, mut acc1) = (_mm256_setzero_ps(), _mm256_setzero_ps());
+    let mut i = 0;
+    while i < blocks {
+        // SAFETY: i + 16 <= blocks <= len of both slices; loadu has no alignment requirement.
+        // (wrapping_add avoids the debug-build precondition checks of `add` in this hot loop.)
+        unsafe {
+            acc0 = _mm256_fmadd_ps(
+                _mm256_loadu_ps(pa.wrapping_add(i)),
+                _mm256_loadu_ps(pb.wrapping_add(i)),
+                acc0,
+            );
+            acc1 = _mm256_fmadd_ps(
+                _mm256_loadu_ps(pa.wrapping_add(i + 8)),
+                _mm256_loadu_ps(pb.wrapping_add(i + 8)),
+                acc1,
+            );
+        }
+        i += 16;
+    }
+    let mut l = [0f32; 8];
+    // SAFETY: `l` has room for the 8 floats stored.
+    unsafe { _mm256_storeu_ps(l.as_mut_ptr(), _mm256_add_ps(acc0, acc1)) };
+    let mut sum = l[0] + l[1] + l[2] + l[3] + l[4] + l[5] + l[6] + l[7];
+    for j in blocks..len {
+        sum += a[j] * b[j];
+    }
+    sum
+}
+
+/// Portable dot product with eight independent accumulators.
 #[inline]
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (x, y) in ca.zip(cb) {
         for i in 0..8 {
             acc[i] += x[i] * y[i];
@@ -184,7 +277,11 @@ mod tests {
         let v = |x: f32, y: f32| vec![x, y];
         let s = DenseStore::new(2, &[1, 1, 1], vec![v(1.0, 0.0), v(0.6, 0.8), v(0.0, 1.0)]);
         // k = 2 (all others): doc 1 sits between the two others and is the hub.
-        let close = s.hub().iter().zip([0.3, 0.7, 0.4]).all(|(a, b)| (a - b).abs() < 1e-6);
+        let close = s
+            .hub()
+            .iter()
+            .zip([0.3, 0.7, 0.4])
+            .all(|(a, b)| (a - b).abs() < 1e-6);
         assert!(close, "{:?}", s.hub());
     }
 
@@ -203,15 +300,32 @@ mod tests {
         store().save(&path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
-        assert!(matches!(DenseStore::load(&path), Err(KnowledgeError::Corrupt { .. })));
+        assert!(matches!(
+            DenseStore::load(&path),
+            Err(KnowledgeError::Corrupt { .. })
+        ));
         std::fs::write(&path, b"garbage").unwrap();
-        assert!(matches!(DenseStore::load(&path), Err(KnowledgeError::Corrupt { .. })));
+        assert!(matches!(
+            DenseStore::load(&path),
+            Err(KnowledgeError::Corrupt { .. })
+        ));
     }
 
     #[test]
     fn dot_handles_tails() {
-        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
-        let expected: f32 = a.iter().map(|x| x * x).sum();
-        assert_eq!(dot(&a, &a), expected);
+        for len in [0, 7, 19, 384, 397] {
+            let a: Vec<f32> = (0..len).map(|i| i as f32 / 10.0).collect();
+            let expected: f32 = a.iter().map(|x| x * x).sum();
+            for (name, f) in [
+                ("portable", dot as fn(&[f32], &[f32]) -> f32),
+                ("best", dot_fn()),
+            ] {
+                let got = f(&a, &a);
+                assert!(
+                    (got - expected).abs() <= expected * 1e-5,
+                    "{name} len {len}: {got} vs {expected}"
+                );
+            }
+        }
     }
 }

@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn titled_entry_is_whole_text_plus_title() {
         let p = doc("Card delivery", "It takes five days.").passages();
-        assert_eq!(p, vec!["Card delivery\nIt takes five days.", "Card delivery"]);
+        assert_eq!(
+            p,
+            vec!["Card delivery\nIt takes five days.", "Card delivery"]
+        );
     }
 
     #[test]

@@ -46,10 +46,20 @@ pub fn load_answers(path: &Path) -> Result<Vec<Document>, KnowledgeError> {
         let get = |c: &str| rec.get(cols[c]).unwrap_or("").trim().to_string();
         let (id, body) = (get("answer_id"), get("text"));
         if id.is_empty() || body.is_empty() {
-            return Err(csv_err(path, line, "answer_id and text must both be non-empty"));
+            return Err(csv_err(
+                path,
+                line,
+                "answer_id and text must both be non-empty",
+            ));
         }
         let source = format!("{}:{line}", path.display());
-        docs.push(Document { id, title: String::new(), body, tags: vec![], source });
+        docs.push(Document {
+            id,
+            title: String::new(),
+            body,
+            tags: vec![],
+            source,
+        });
     }
     if docs.is_empty() {
         return Err(KnowledgeError::Empty);
@@ -74,12 +84,23 @@ pub fn load_questions(path: &Path, pool: &[Document]) -> Result<Vec<Question>, K
             .map(str::to_string)
             .collect();
         if text.is_empty() || ids.is_empty() {
-            return Err(csv_err(path, line, "question and answer_ids must both be non-empty"));
+            return Err(csv_err(
+                path,
+                line,
+                "question and answer_ids must both be non-empty",
+            ));
         }
         if let Some(bad) = ids.iter().find(|id| !known.contains(id.as_str())) {
-            return Err(csv_err(path, line, &format!("answer id `{bad}` is not in the pool")));
+            return Err(csv_err(
+                path,
+                line,
+                &format!("answer id `{bad}` is not in the pool"),
+            ));
         }
-        out.push(Question { text, answer_ids: ids });
+        out.push(Question {
+            text,
+            answer_ids: ids,
+        });
     }
     if out.is_empty() {
         return Err(csv_err(path, 1, "no questions"));
@@ -88,7 +109,11 @@ pub fn load_questions(path: &Path, pool: &[Document]) -> Result<Vec<Question>, K
 }
 
 fn csv_err(path: &Path, line: usize, message: &str) -> KnowledgeError {
-    KnowledgeError::Csv { path: path.to_path_buf(), line, message: message.to_string() }
+    KnowledgeError::Csv {
+        path: path.to_path_buf(),
+        line,
+        message: message.to_string(),
+    }
 }
 
 /// Scores `mode` on `questions`; `progress(done, total)` follows the questions.

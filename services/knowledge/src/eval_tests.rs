@@ -23,8 +23,8 @@ fn perfect_and_missed_questions_are_scored() {
     let pool = load_answers(&answers).unwrap();
     let qs = load_questions(&questions, &pool).unwrap();
     assert_eq!(qs[1].answer_ids, vec!["2", "3"]);
-    let index = KnowledgeIndex::build(&dir.path().join("kb"), pool, &HashEmbedder, &mut |_, _| {})
-        .unwrap();
+    let index =
+        KnowledgeIndex::build(&dir.path().join("kb"), pool, &HashEmbedder, &mut |_, _| {}).unwrap();
     let r = evaluate(&index, &qs, &HashEmbedder, Mode::Hybrid, &mut |_, _| {}).unwrap();
     assert_eq!(r.questions, 3);
     // Questions 1 and 2 are found first; the nonsense one can rank answer 3 anywhere in 1..=3.
@@ -42,11 +42,21 @@ fn bad_inputs_have_precise_errors() {
     let empty = write(dir.path(), "empty.csv", "answer_id,text\n");
     assert!(matches!(load_answers(&empty), Err(KnowledgeError::Empty)));
     let header = write(dir.path(), "h.csv", "id,answer\n1,x\n");
-    assert!(matches!(load_answers(&header), Err(KnowledgeError::BadHeader { .. })));
-    assert!(matches!(load_answers(&dir.path().join("nope.csv")), Err(KnowledgeError::Io { .. })));
+    assert!(matches!(
+        load_answers(&header),
+        Err(KnowledgeError::BadHeader { .. })
+    ));
+    assert!(matches!(
+        load_answers(&dir.path().join("nope.csv")),
+        Err(KnowledgeError::Io { .. })
+    ));
 
     let pool = load_answers(&write(dir.path(), "a.csv", "answer_id,text\n1,x\n")).unwrap();
-    let unknown = write(dir.path(), "q.csv", "question,answer_ids\nfine,1\nbad,1 7\n");
+    let unknown = write(
+        dir.path(),
+        "q.csv",
+        "question,answer_ids\nfine,1\nbad,1 7\n",
+    );
     match load_questions(&unknown, &pool).unwrap_err() {
         KnowledgeError::Csv { line, message, .. } => {
             assert_eq!(line, 3);
@@ -55,7 +65,10 @@ fn bad_inputs_have_precise_errors() {
         other => panic!("{other:?}"),
     }
     let none = write(dir.path(), "q2.csv", "question,answer_ids\n");
-    assert!(matches!(load_questions(&none, &pool), Err(KnowledgeError::Csv { .. })));
+    assert!(matches!(
+        load_questions(&none, &pool),
+        Err(KnowledgeError::Csv { .. })
+    ));
 }
 
 #[test]

@@ -1,7 +1,5 @@
 //! How BM25 and embedding similarity are combined into one calibrated score.
 
-use std::collections::HashMap;
-
 /// Which signals rank documents; the chatbot uses [`Mode::Hybrid`], the others exist for evals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
@@ -21,7 +19,9 @@ impl std::str::FromStr for Mode {
             "bm25" => Ok(Self::Bm25),
             "dense" => Ok(Self::Dense),
             "hybrid" => Ok(Self::Hybrid),
-            _ => Err(format!("unknown retrieval mode `{s}` (bm25, dense, hybrid)")),
+            _ => Err(format!(
+                "unknown retrieval mode `{s}` (bm25, dense, hybrid)"
+            )),
         }
     }
 }
@@ -47,32 +47,61 @@ pub(crate) struct Params {
     pub bias: f32,
 }
 
-pub(crate) const PARAMS: Params =
-    Params { bm25_weight: 0.05, hub_weight: 0.5, slope: 10.8, bias: -2.74 };
+pub(crate) const PARAMS: Params = Params {
+    bm25_weight: 0.05,
+    hub_weight: 0.5,
+    slope: 10.8,
+    bias: -2.74,
+};
 
 /// Raw ranking scores per document for one query, in document order.
+///
+/// `dense` is the best passage cosine per document (consumed to avoid a copy); `bm25` lists the
+/// lexical matches as (document, score), which are the only candidates in [`Mode::Bm25`].
 pub(crate) fn raw_scores(
     mode: Mode,
     params: &Params,
-    dense: &[f32],
+    mut dense: Vec<f32>,
     hub: &[f32],
-    bm25: &HashMap<usize, f32>,
+    bm25: &[(usize, f32)],
 ) -> Vec<f32> {
-    let max_bm25 = bm25.values().copied().fold(0.0f32, f32::max);
-    let bm25_norm = |d: usize| match bm25.get(&d) {
-        Some(&s) if max_bm25 > 0.0 => s / max_bm25,
-        _ => 0.0,
-    };
+    let max_bm25 = bm25.iter().map(|&(_, s)| s).fold(0.0f32, f32::max);
+    let norm = |s: f32| if max_bm25 > 0.0 { s / max_bm25 } else { 0.0 };
     match mode {
-        Mode::Bm25 => (0..dense.len()).map(bm25_norm).collect(),
-        Mode::Dense => dense.to_vec(),
-        Mode::Hybrid => dense
-            .iter()
-            .zip(hub)
-            .enumerate()
-            .map(|(d, (&cos, &h))| cos - params.hub_weight * h + params.bm25_weight * bm25_norm(d))
-            .collect(),
+        Mode::Dense => dense,
+        Mode::Bm25 => {
+            dense.iter_mut().for_each(|x| *x = 0.0);
+            bm25.iter().for_each(|&(d, s)| dense[d] = norm(s));
+            dense
+        }
+        Mode::Hybrid => {
+            dense
+                .iter_mut()
+                .zip(hub)
+                .for_each(|(x, h)| *x -= params.hub_weight * h);
+            bm25.iter()
+                .for_each(|&(d, s)| dense[d] += params.bm25_weight * norm(s));
+            dense
+        }
     }
+}
+
+/// The `k` best candidates by score, best first (ties: lower position first).
+pub(crate) fn top_k(
+    scores: &[f32],
+    candidates: impl Iterator<Item = usize>,
+    k: usize,
+) -> Vec<usize> {
+    let mut best: Vec<usize> = Vec::with_capacity(k + 1);
+    for d in candidates {
+        if k == 0 || (best.len() == k && scores[d] <= scores[best[k - 1]]) {
+            continue;
+        }
+        let at = best.partition_point(|&b| scores[b] >= scores[d]);
+        best.insert(at, d);
+        best.truncate(k);
+    }
+    best
 }
 
 /// Maps a raw hybrid score to 0..1 (probability that the hit is right).
@@ -86,26 +115,43 @@ mod tests {
 
     #[test]
     fn bm25_breaks_dense_ties() {
-        let bm25 = HashMap::from([(1, 3.0), (2, 6.0)]);
-        let s = raw_scores(Mode::Hybrid, &PARAMS, &[0.7, 0.7, 0.7], &[0.3; 3], &bm25);
+        let s = raw_scores(
+            Mode::Hybrid,
+            &PARAMS,
+            vec![0.7; 3],
+            &[0.3; 3],
+            &[(1, 3.0), (2, 6.0)],
+        );
         assert!(s[2] > s[1] && s[1] > s[0], "{s:?}");
     }
 
     #[test]
     fn dense_dominates_a_clear_gap() {
-        let bm25 = HashMap::from([(1, 9.0)]);
-        let s = raw_scores(Mode::Hybrid, &PARAMS, &[0.9, 0.5], &[0.3; 2], &bm25);
+        let s = raw_scores(
+            Mode::Hybrid,
+            &PARAMS,
+            vec![0.9, 0.5],
+            &[0.3; 2],
+            &[(1, 9.0)],
+        );
         assert!(s[0] > s[1], "{s:?}");
     }
 
     #[test]
     fn hubs_lose_close_calls() {
-        let none = HashMap::new();
-        let s = raw_scores(Mode::Hybrid, &PARAMS, &[0.62, 0.60], &[0.6, 0.3], &none);
+        let s = raw_scores(Mode::Hybrid, &PARAMS, vec![0.62, 0.60], &[0.6, 0.3], &[]);
         assert!(s[1] > s[0], "{s:?}");
         // Dense mode is the plain cosine, for side-by-side evaluation.
-        let s = raw_scores(Mode::Dense, &PARAMS, &[0.62, 0.60], &[0.6, 0.3], &none);
+        let s = raw_scores(Mode::Dense, &PARAMS, vec![0.62, 0.60], &[0.6, 0.3], &[]);
         assert!(s[0] > s[1], "{s:?}");
+    }
+
+    #[test]
+    fn top_k_keeps_the_best_in_order() {
+        let s = [0.1, 0.9, 0.5, 0.9, 0.7];
+        assert_eq!(top_k(&s, 0..5, 3), vec![1, 3, 4]);
+        assert_eq!(top_k(&s, [0, 2].into_iter(), 5), vec![2, 0]);
+        assert!(top_k(&s, 0..5, 0).is_empty());
     }
 
     #[test]

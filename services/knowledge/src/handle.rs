@@ -67,7 +67,12 @@ impl Knowledge {
     }
 
     /// Hybrid search on the current build (see [`KnowledgeIndex::search`]).
-    pub fn search(&self, query: &str, embedding: &[f32], k: usize) -> Result<Vec<Hit>, KnowledgeError> {
+    pub fn search(
+        &self,
+        query: &str,
+        embedding: &[f32],
+        k: usize,
+    ) -> Result<Vec<Hit>, KnowledgeError> {
         self.current.load().search(query, embedding, k)
     }
 
@@ -97,7 +102,11 @@ fn build_generation(
     embedder: &dyn Embedder,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(String, KnowledgeIndex), KnowledgeError> {
-    let next = generations(root).into_iter().map(|(n, _)| n + 1).max().unwrap_or(1);
+    let next = generations(root)
+        .into_iter()
+        .map(|(n, _)| n + 1)
+        .max()
+        .unwrap_or(1);
     let name = format!("gen-{next}");
     let index = KnowledgeIndex::build(&root.join(&name), docs, embedder, progress)?;
     Ok((name, index))
@@ -111,7 +120,9 @@ fn write_current(root: &Path, name: &str) -> Result<(), KnowledgeError> {
 }
 
 fn generations(root: &Path) -> Vec<(u64, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
     entries
         .filter_map(Result::ok)
         .filter_map(|e| {

@@ -38,13 +38,17 @@ fn top_id(k: &Knowledge, q: &str) -> String {
 #[test]
 fn reindex_keeps_old_build_readable_until_swap() {
     let root = tempfile::tempdir().unwrap();
-    let knowledge = Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
+    let knowledge =
+        Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
     let old = knowledge.snapshot();
     let old_dir = old.dir().to_path_buf();
 
     let (started_tx, started_rx) = mpsc::channel();
     let (go_tx, go_rx) = mpsc::channel();
-    let gated = GatedEmbedder { started: Mutex::new(started_tx), go: Mutex::new(go_rx) };
+    let gated = GatedEmbedder {
+        started: Mutex::new(started_tx),
+        go: Mutex::new(go_rx),
+    };
     std::thread::scope(|s| {
         let builder = s.spawn(|| knowledge.reindex(new_docs(), &gated, &mut |_, _| {}));
         started_rx.recv().unwrap();
@@ -62,14 +66,20 @@ fn reindex_keeps_old_build_readable_until_swap() {
     assert!(!old_dir.exists(), "old build directory removed after swap");
     // A reader that took its snapshot before the swap can still finish its turn.
     let q = "lost my card";
-    assert_eq!(old.search(q, &HashEmbedder.one(q), 1).unwrap()[0].id, "lost-card");
+    assert_eq!(
+        old.search(q, &HashEmbedder.one(q), 1).unwrap()[0].id,
+        "lost-card"
+    );
 }
 
 #[test]
 fn reopen_finds_the_swapped_build() {
     let root = tempfile::tempdir().unwrap();
-    let knowledge = Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
-    knowledge.reindex(new_docs(), &HashEmbedder, &mut |_, _| {}).unwrap();
+    let knowledge =
+        Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
+    knowledge
+        .reindex(new_docs(), &HashEmbedder, &mut |_, _| {})
+        .unwrap();
     drop(knowledge);
     // A half-built generation left by a crash is cleaned up on open.
     std::fs::create_dir(root.path().join("gen-99")).unwrap();
@@ -77,15 +87,19 @@ fn reopen_finds_the_swapped_build() {
     assert_eq!(top_id(&reopened, "mortgage"), "mortgage");
     assert!(!root.path().join("gen-99").exists());
     // open_or_build on an existing root opens instead of rebuilding.
-    let again = Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
+    let again =
+        Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
     assert_eq!(again.snapshot().len(), 1);
 }
 
 #[test]
 fn failed_reindex_keeps_serving_the_old_build() {
     let root = tempfile::tempdir().unwrap();
-    let knowledge = Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
-    let err = knowledge.reindex(vec![], &HashEmbedder, &mut |_, _| {}).unwrap_err();
+    let knowledge =
+        Knowledge::open_or_build(root.path(), faq(), &HashEmbedder, &mut |_, _| {}).unwrap();
+    let err = knowledge
+        .reindex(vec![], &HashEmbedder, &mut |_, _| {})
+        .unwrap_err();
     assert!(matches!(err, KnowledgeError::Empty));
     assert_eq!(top_id(&knowledge, "lost my card"), "lost-card");
     assert_eq!(Knowledge::open(root.path()).unwrap().snapshot().len(), 4);
@@ -94,5 +108,8 @@ fn failed_reindex_keeps_serving_the_old_build() {
 #[test]
 fn open_without_a_build_is_an_io_error() {
     let root = tempfile::tempdir().unwrap();
-    assert!(matches!(Knowledge::open(root.path()), Err(KnowledgeError::Io { .. })));
+    assert!(matches!(
+        Knowledge::open(root.path()),
+        Err(KnowledgeError::Io { .. })
+    ));
 }

@@ -1,6 +1,5 @@
 //! One immutable on-disk knowledge build: tantivy BM25 index, documents and passage vectors.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use switchboard_embeddings::Embedder;
@@ -92,7 +91,11 @@ fn analyzer() -> TextAnalyzer {
 }
 
 fn paths(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    (dir.join("tantivy"), dir.join("documents.json"), dir.join("vectors.bin"))
+    (
+        dir.join("tantivy"),
+        dir.join("documents.json"),
+        dir.join("vectors.bin"),
+    )
 }
 
 impl KnowledgeIndex {
@@ -137,7 +140,10 @@ impl KnowledgeIndex {
         let index = Index::open_in_dir(&tantivy_dir)?;
         index.tokenizers().register(TOKENIZER, analyzer());
         let (_, title, body) = schema();
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let searcher = reader.searcher();
         let mut ords = Vec::new();
         for segment in searcher.segment_readers() {
@@ -154,7 +160,16 @@ impl KnowledgeIndex {
                 message: format!("{indexed} indexed documents for {} stored", docs.len()),
             });
         }
-        Ok(Self { dir: dir.to_path_buf(), docs, dense, reader, analyzer: analyzer(), title, body, ords })
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            docs,
+            dense,
+            reader,
+            analyzer: analyzer(),
+            title,
+            body,
+            ords,
+        })
     }
 
     /// Directory this build lives in.
@@ -226,20 +241,16 @@ impl KnowledgeIndex {
             }
             self.dense.scores(query_embedding)
         };
-        let bm25 = if mode == Mode::Dense { HashMap::new() } else { self.bm25(query)? };
-        let raw = fusion::raw_scores(mode, &PARAMS, &dense, self.dense.hub(), &bm25);
-        let mut order: Vec<usize> = match mode {
-            Mode::Bm25 => bm25.keys().copied().collect(),
-            _ => (0..n).collect(),
+        let bm25 = if mode == Mode::Dense {
+            Vec::new()
+        } else {
+            self.bm25(query)?
         };
-        let k = k.min(order.len());
-        if k == 0 {
-            return Ok(Vec::new());
-        }
-        let by_score = |a: &usize, b: &usize| raw[*b].total_cmp(&raw[*a]).then(a.cmp(b));
-        order.select_nth_unstable_by(k - 1, by_score);
-        order.truncate(k);
-        order.sort_unstable_by(by_score);
+        let raw = fusion::raw_scores(mode, &PARAMS, dense.clone(), self.dense.hub(), &bm25);
+        let order = match mode {
+            Mode::Bm25 => fusion::top_k(&raw, bm25.iter().map(|&(d, _)| d), k),
+            _ => fusion::top_k(&raw, 0..n, k),
+        };
         Ok(order
             .into_iter()
             .map(|d| {
@@ -254,15 +265,15 @@ impl KnowledgeIndex {
                     body: doc.body.clone(),
                     source: doc.source.clone(),
                     score,
-                    bm25: bm25.get(&d).copied().unwrap_or(0.0),
+                    bm25: bm25.iter().find(|&&(e, _)| e == d).map_or(0.0, |&(_, s)| s),
                     dense: dense[d],
                 }
             })
             .collect())
     }
 
-    /// BM25 scores of the best lexical matches, keyed by document position.
-    fn bm25(&self, query: &str) -> Result<HashMap<usize, f32>, KnowledgeError> {
+    /// BM25 scores of the best lexical matches as (document position, score).
+    fn bm25(&self, query: &str) -> Result<Vec<(usize, f32)>, KnowledgeError> {
         let mut terms: Vec<String> = Vec::new();
         let mut analyzer = self.analyzer.clone();
         let mut stream = analyzer.token_stream(query);
@@ -272,26 +283,33 @@ impl KnowledgeIndex {
             }
         }
         if terms.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(Vec::new());
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * 2);
         for t in &terms {
-            let term_query = |f| {
-                TermQuery::new(Term::from_field_text(f, t), IndexRecordOption::WithFreqs)
-            };
+            let term_query =
+                |f| TermQuery::new(Term::from_field_text(f, t), IndexRecordOption::WithFreqs);
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term_query(self.title)), TITLE_BOOST)),
+                Box::new(BoostQuery::new(
+                    Box::new(term_query(self.title)),
+                    TITLE_BOOST,
+                )),
             ));
             clauses.push((Occur::Should, Box::new(term_query(self.body))));
         }
         let searcher = self.reader.searcher();
-        let top = searcher
-            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(BM25_DEPTH).order_by_score())?;
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(BM25_DEPTH).order_by_score(),
+        )?;
         Ok(top
             .into_iter()
             .filter_map(|(score, addr)| {
-                let ord = *self.ords.get(addr.segment_ord as usize)?.get(addr.doc_id as usize)?;
+                let ord = *self
+                    .ords
+                    .get(addr.segment_ord as usize)?
+                    .get(addr.doc_id as usize)?;
                 Some((ord as usize, score))
             })
             .collect())

@@ -1,6 +1,6 @@
 use super::*;
-use crate::testing::{HashEmbedder, faq};
 use crate::DEFAULT_MIN_SCORE;
+use crate::testing::{HashEmbedder, faq};
 use switchboard_embeddings::EmbedError;
 
 fn build(dir: &Path) -> KnowledgeIndex {
@@ -18,8 +18,14 @@ fn finds_the_right_document_in_every_mode() {
     let index = build(&dir.path().join("kb"));
     assert_eq!(index.len(), 4);
     for mode in [Mode::Bm25, Mode::Dense, Mode::Hybrid] {
-        assert_eq!(top(&index, mode, "how long for my new card to arrive"), "card-delivery");
-        assert_eq!(top(&index, mode, "daily limit for a transfer"), "transfer-limit");
+        assert_eq!(
+            top(&index, mode, "how long for my new card to arrive"),
+            "card-delivery"
+        );
+        assert_eq!(
+            top(&index, mode, "daily limit for a transfer"),
+            "transfer-limit"
+        );
     }
     // Stemming: "opening" and "branch" match "open" and "Branches".
     assert_eq!(top(&index, Mode::Bm25, "branch opening"), "opening-hours");
@@ -47,7 +53,10 @@ fn reopening_reads_stored_vectors() {
     let emb = HashEmbedder.one(q);
     let before = build(&path).search(q, &emb, 4).unwrap();
     // `open` takes no embedder: vectors come from disk.
-    let after = KnowledgeIndex::open(&path).unwrap().search(q, &emb, 4).unwrap();
+    let after = KnowledgeIndex::open(&path)
+        .unwrap()
+        .search(q, &emb, 4)
+        .unwrap();
     assert_eq!(before, after);
 }
 
@@ -56,12 +65,24 @@ fn threshold_separates_answerable_from_unrelated() {
     let dir = tempfile::tempdir().unwrap();
     let index = build(&dir.path().join("kb"));
     let q = "What is the daily transfer limit?";
-    let hit = index.best_answer(q, &HashEmbedder.one(q), DEFAULT_MIN_SCORE).unwrap();
+    let hit = index
+        .best_answer(q, &HashEmbedder.one(q), DEFAULT_MIN_SCORE)
+        .unwrap();
     assert_eq!(hit.map(|h| h.id).as_deref(), Some("transfer-limit"));
     let q = "recipe for chocolate muffins";
-    assert_eq!(index.best_answer(q, &HashEmbedder.one(q), DEFAULT_MIN_SCORE).unwrap(), None);
+    assert_eq!(
+        index
+            .best_answer(q, &HashEmbedder.one(q), DEFAULT_MIN_SCORE)
+            .unwrap(),
+        None
+    );
     // The same query with no threshold still returns its (bad) best guess.
-    assert!(index.best_answer(q, &HashEmbedder.one(q), 0.0).unwrap().is_some());
+    assert!(
+        index
+            .best_answer(q, &HashEmbedder.one(q), 0.0)
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[test]
@@ -72,7 +93,12 @@ fn query_syntax_characters_are_plain_text() {
         let hits = index.search(q, &HashEmbedder.one(q), 2).unwrap();
         assert_eq!(hits.len(), 2, "{q}");
     }
-    assert!(index.search_with(Mode::Bm25, "???", &[], 2).unwrap().is_empty());
+    assert!(
+        index
+            .search_with(Mode::Bm25, "???", &[], 2)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -80,7 +106,16 @@ fn wrong_embedding_size_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let index = build(&dir.path().join("kb"));
     let err = index.search("card", &[0.5; 3], 1).unwrap_err();
-    assert!(matches!(err, KnowledgeError::DimensionMismatch { expected: 64, got: 3 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            KnowledgeError::DimensionMismatch {
+                expected: 64,
+                got: 3
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -117,8 +152,10 @@ fn failed_build_leaves_no_directory() {
 fn progress_reaches_total() {
     let dir = tempfile::tempdir().unwrap();
     let mut calls = Vec::new();
-    KnowledgeIndex::build(&dir.path().join("kb"), faq(), &HashEmbedder, &mut |d, t| calls.push((d, t)))
-        .unwrap();
+    KnowledgeIndex::build(&dir.path().join("kb"), faq(), &HashEmbedder, &mut |d, t| {
+        calls.push((d, t))
+    })
+    .unwrap();
     let (done, total) = *calls.last().unwrap();
     assert_eq!(done, total);
     assert!(total >= 4);
@@ -131,7 +168,13 @@ fn damaged_build_is_reported_not_panicking() {
     let path = dir.path().join("kb");
     build(&path);
     std::fs::remove_file(path.join("vectors.bin")).unwrap();
-    assert!(matches!(KnowledgeIndex::open(&path), Err(KnowledgeError::Io { .. })));
+    assert!(matches!(
+        KnowledgeIndex::open(&path),
+        Err(KnowledgeError::Io { .. })
+    ));
     std::fs::write(path.join("documents.json"), "[{\"id\": 1}]").unwrap();
-    assert!(matches!(KnowledgeIndex::open(&path), Err(KnowledgeError::Corrupt { .. })));
+    assert!(matches!(
+        KnowledgeIndex::open(&path),
+        Err(KnowledgeError::Corrupt { .. })
+    ));
 }

@@ -28,19 +28,34 @@ use switchboard_embeddings::EmbedError;
 pub enum KnowledgeError {
     /// A file or directory could not be read or written.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A Markdown file's front matter is missing or malformed; fix the file at that line.
     #[error("{}:{line}: {message}", path.display())]
-    FrontMatter { path: PathBuf, line: usize, message: String },
+    FrontMatter {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// A CSV file has no usable header; the message lists what was expected and found.
     #[error("{}: bad header: {message}", path.display())]
     BadHeader { path: PathBuf, message: String },
     /// A CSV row is malformed or incomplete; fix the row at that line.
     #[error("{}:{line}: {message}", path.display())]
-    Csv { path: PathBuf, line: usize, message: String },
+    Csv {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// Two documents share an id; ids must be unique so answers can be traced.
     #[error("duplicate document id `{id}` in {first} and {second}")]
-    DuplicateId { id: String, first: String, second: String },
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
     /// There is nothing to index; add documents before building.
     #[error("no documents to index")]
     Empty,

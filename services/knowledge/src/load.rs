@@ -35,7 +35,10 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), KnowledgeE
         let path = entry.map_err(io_err(dir))?.path();
         if path.is_dir() {
             collect_markdown(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
             out.push(path);
         }
     }
@@ -52,7 +55,10 @@ pub fn parse_markdown(path: &Path, text: &str) -> Result<Document, KnowledgeErro
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     if lines.next().map(str::trim_end) != Some("---") {
-        return Err(fm_err(1, "expected front matter: first line must be `---`".into()));
+        return Err(fm_err(
+            1,
+            "expected front matter: first line must be `---`".into(),
+        ));
     }
     let mut yaml = String::new();
     let mut closed = None;
@@ -64,11 +70,18 @@ pub fn parse_markdown(path: &Path, text: &str) -> Result<Document, KnowledgeErro
         yaml.push_str(line);
     }
     let Some(close_line) = closed else {
-        return Err(fm_err(1, "front matter opened here is never closed with `---`".into()));
+        return Err(fm_err(
+            1,
+            "front matter opened here is never closed with `---`".into(),
+        ));
     };
     let body: String = lines.collect();
     let fm: FrontMatter = if yaml.trim().is_empty() {
-        FrontMatter { id: None, title: None, tags: vec![] }
+        FrontMatter {
+            id: None,
+            title: None,
+            tags: vec![],
+        }
     } else {
         serde_saphyr::from_str(&yaml).map_err(|e| {
             // YAML line 1 is file line 2 (after the opening `---`).
@@ -78,12 +91,23 @@ pub fn parse_markdown(path: &Path, text: &str) -> Result<Document, KnowledgeErro
     };
     let title = fm.title.map(|t| t.trim().to_string()).unwrap_or_default();
     if title.is_empty() {
-        return Err(fm_err(close_line, "front matter needs a non-empty `title`".into()));
+        return Err(fm_err(
+            close_line,
+            "front matter needs a non-empty `title`".into(),
+        ));
     }
     let id = match fm.id.map(|s| s.trim().to_string()) {
         Some(id) if !id.is_empty() => id,
-        Some(_) => return Err(fm_err(2, "`id` is empty; remove it to use the file name".into())),
-        None => path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        Some(_) => {
+            return Err(fm_err(
+                2,
+                "`id` is empty; remove it to use the file name".into(),
+            ));
+        }
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
     Ok(Document {
         id,
@@ -105,12 +129,25 @@ fn first_line(message: &str) -> String {
 /// `id` column get `<file stem>-<line>` so ids stay stable while the file is only appended to.
 pub fn load_csv(path: &Path) -> Result<Vec<Document>, KnowledgeError> {
     let mut reader = open_csv(path)?;
-    let cols = columns(path, &mut reader, &["question", "answer"], &["id", "category", "class"])?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let cols = columns(
+        path,
+        &mut reader,
+        &["question", "answer"],
+        &["id", "category", "class"],
+    )?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut docs = Vec::new();
     for row in csv_rows(path, &mut reader) {
         let (line, record) = row?;
-        let field = |name: &str| cols.get(name).and_then(|&i| record.get(i)).unwrap_or("").trim();
+        let field = |name: &str| {
+            cols.get(name)
+                .and_then(|&i| record.get(i))
+                .unwrap_or("")
+                .trim()
+        };
         let (question, answer) = (field("question"), field("answer"));
         if question.is_empty() || answer.is_empty() {
             return Err(KnowledgeError::Csv {
@@ -152,7 +189,10 @@ pub(crate) fn columns(
     required: &[&str],
     optional: &[&str],
 ) -> Result<HashMap<String, usize>, KnowledgeError> {
-    let bad = |message: String| KnowledgeError::BadHeader { path: path.to_path_buf(), message };
+    let bad = |message: String| KnowledgeError::BadHeader {
+        path: path.to_path_buf(),
+        message,
+    };
     let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
     let mut map = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
@@ -164,7 +204,9 @@ pub(crate) fn columns(
     let missing: Vec<_> = required.iter().filter(|r| !map.contains_key(**r)).collect();
     if !missing.is_empty() {
         let found: Vec<_> = headers.iter().collect();
-        return Err(bad(format!("missing column(s) {missing:?}; found {found:?}")));
+        return Err(bad(format!(
+            "missing column(s) {missing:?}; found {found:?}"
+        )));
     }
     Ok(map)
 }
@@ -175,13 +217,12 @@ pub(crate) fn csv_rows<'r>(
     reader: &'r mut csv::Reader<std::fs::File>,
 ) -> impl Iterator<Item = Result<(usize, csv::StringRecord), KnowledgeError>> + 'r {
     reader.records().map(move |r| {
-        r.map(|rec| (rec.position().map_or(0, |p| p.line() as usize), rec)).map_err(|e| {
-            KnowledgeError::Csv {
+        r.map(|rec| (rec.position().map_or(0, |p| p.line() as usize), rec))
+            .map_err(|e| KnowledgeError::Csv {
                 path: path.to_path_buf(),
                 line: e.position().map_or(0, |p| p.line() as usize),
                 message: e.to_string(),
-            }
-        })
+            })
     })
 }
 

@@ -7,7 +7,11 @@ fn md(text: &str) -> Result<Document, KnowledgeError> {
 
 fn front_matter_line(err: KnowledgeError) -> (usize, String) {
     match err {
-        KnowledgeError::FrontMatter { line, message, path } => {
+        KnowledgeError::FrontMatter {
+            line,
+            message,
+            path,
+        } => {
             assert_eq!(path, Path::new("knowledge/card-delivery.md"));
             (line, message)
         }
@@ -99,10 +103,17 @@ fn load_dir_names_the_broken_file() {
 fn csv_headers_match_case_insensitively_with_optional_columns() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("faq.csv");
-    std::fs::write(&path, "ID,Category,QUESTION,Answer\nq1,cards,Lost card?,Call us.\n").unwrap();
+    std::fs::write(
+        &path,
+        "ID,Category,QUESTION,Answer\nq1,cards,Lost card?,Call us.\n",
+    )
+    .unwrap();
     let docs = load_csv(&path).unwrap();
     assert_eq!(docs.len(), 1);
-    assert_eq!((docs[0].id.as_str(), docs[0].title.as_str()), ("q1", "Lost card?"));
+    assert_eq!(
+        (docs[0].id.as_str(), docs[0].title.as_str()),
+        ("q1", "Lost card?")
+    );
     assert_eq!(docs[0].body, "Call us.");
     assert_eq!(docs[0].tags, vec!["cards"]);
     assert_eq!(docs[0].source, format!("{}:2", path.display()));
@@ -143,7 +154,15 @@ fn bankfaq_imports_with_class_as_category() {
     // `Class` is read as the category, so every row is tagged.
     assert_eq!(docs[0].tags, vec!["security"]);
     assert!(docs.iter().all(|d| d.tags.len() == 1));
-    assert!(docs[0].title.starts_with("Do I need to enter"), "{}", docs[0].title);
-    assert!(docs[0].body.starts_with("Please listen"), "{}", docs[0].body);
+    assert!(
+        docs[0].title.starts_with("Do I need to enter"),
+        "{}",
+        docs[0].title
+    );
+    assert!(
+        docs[0].body.starts_with("Please listen"),
+        "{}",
+        docs[0].body
+    );
     assert_eq!(docs[0].id, "BankFAQs-2");
 }

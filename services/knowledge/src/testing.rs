@@ -27,11 +27,13 @@ impl Embedder for HashEmbedder {
 
 fn hash_vector(text: &str) -> Embedding {
     let mut v = vec![0f32; DIM];
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 2) {
-        let h = word
-            .to_lowercase()
-            .bytes()
-            .fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619));
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+    {
+        let h = word.to_lowercase().bytes().fold(2166136261u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(16777619)
+        });
         v[h as usize % DIM] += 1.0;
     }
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -56,9 +58,25 @@ pub(crate) fn faq() -> Vec<crate::Document> {
         source: format!("test/{id}.md"),
     };
     vec![
-        doc("card-delivery", "How long does a new card take to arrive?", "New cards are delivered by post within five working days."),
-        doc("lost-card", "I lost my card", "Freeze the card in the app immediately, then order a replacement."),
-        doc("opening-hours", "When are branches open?", "Branches open Monday to Friday from nine to five."),
-        doc("transfer-limit", "What is the daily transfer limit?", "You can transfer up to 10,000 euros per day online."),
+        doc(
+            "card-delivery",
+            "How long does a new card take to arrive?",
+            "New cards are delivered by post within five working days.",
+        ),
+        doc(
+            "lost-card",
+            "I lost my card",
+            "Freeze the card in the app immediately, then order a replacement.",
+        ),
+        doc(
+            "opening-hours",
+            "When are branches open?",
+            "Branches open Monday to Friday from nine to five.",
+        ),
+        doc(
+            "transfer-limit",
+            "What is the daily transfer limit?",
+            "You can transfer up to 10,000 euros per day online.",
+        ),
     ]
 }
