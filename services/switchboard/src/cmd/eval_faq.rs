@@ -30,7 +30,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "all" => vec![Mode::Bm25, Mode::Dense, Mode::Hybrid],
         m => vec![m.parse().map_err(anyhow::Error::msg)?],
     };
-    let pool = eval::load_answers(&args.answers)?;
+    let pool = eval::load_answers(&args.answers)
+        .with_context(|| format!("answer pool {}", args.answers.display()))?;
     let questions = eval::load_questions(&args.questions, &pool)?;
     let embedder = MiniLm::load_default().context("loading the embedding model")?;
 
