@@ -79,8 +79,12 @@ impl Server {
         Self::start_with(Start::sample(backend)).await
     }
 
-    /// Starts `switchboard serve` and waits until it listens.
+    /// Starts `switchboard serve` and waits until it listens. Starts are serialised: on a cold
+    /// embedding cache the first server fills it and the others then start in seconds, instead
+    /// of every test embedding the same 10,000 utterances at once on 2 cores.
     pub async fn start_with(opts: Start) -> anyhow::Result<Self> {
+        static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _turn = ONE_AT_A_TIME.lock().await;
         let tmp = tempfile::tempdir()?;
         let data_dir = tmp.path().join("data");
         let database_url = match (&opts.database_url, opts.backend) {
@@ -114,7 +118,7 @@ impl Server {
         });
         let (mut url, mut admin) = (None, None);
         while url.is_none() {
-            let line = tokio::task::block_in_place(|| rx.recv_timeout(Duration::from_secs(300)))
+            let line = tokio::task::block_in_place(|| rx.recv_timeout(Duration::from_secs(900)))
                 .context("server did not print its address (see stderr above)")?;
             if let Some(rest) = line.split("listening on ").nth(1) {
                 url = Some(rest.trim().to_string());

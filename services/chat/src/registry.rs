@@ -10,6 +10,9 @@ use switchboard_nlu::{IntentModel, TrainOptions, TrainingExample};
 
 use crate::ChatError;
 
+/// Utterances embedded per step while warming the cache before training.
+const WARM_CHUNK: usize = 256;
+
 /// A bot definition together with the intent model trained from its utterances.
 pub struct LoadedBot {
     pub definition: BotDefinition,
@@ -17,8 +20,14 @@ pub struct LoadedBot {
 }
 
 impl LoadedBot {
-    /// Trains the intent model; runs in seconds thanks to the embedder's cache.
-    pub fn build(definition: BotDefinition, embedder: &dyn Embedder) -> Result<Self, ChatError> {
+    /// Trains the intent model; runs in seconds when the embedder's cache knows the utterances.
+    /// `progress(done, total)` follows the embedding of the training utterances, the slow part
+    /// on a cold cache.
+    pub fn build(
+        definition: BotDefinition,
+        embedder: &dyn Embedder,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Self, ChatError> {
         let examples: Vec<TrainingExample> = definition
             .intents
             .iter()
@@ -29,6 +38,12 @@ impl LoadedBot {
                 })
             })
             .collect();
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        for (i, chunk) in texts.chunks(WARM_CHUNK).enumerate() {
+            progress(i * WARM_CHUNK, texts.len());
+            embedder.embed(chunk)?;
+        }
+        progress(texts.len(), texts.len());
         let model = switchboard_nlu::train(&examples, embedder, &TrainOptions::default()).map_err(
             |e| ChatError::Build { bot: definition.name.clone(), reason: e.to_string() },
         )?;

@@ -36,6 +36,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let registry = Arc::new(BotRegistry::default());
     crate::cmd::bot::import_dir(&store, &config.bots_dir).await?;
     load_active_bots(&store, &registry, embedder.clone()).await?;
+    save_embedding_cache(config, &cached);
 
     let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
     save_embedding_cache(config, &cached);
@@ -89,7 +90,13 @@ async fn load_active_bots(store: &Store, registry: &BotRegistry, embedder: Arc<d
             .with_context(|| format!("stored definition of bot `{name}` v{} is unreadable", record.version))?;
         let embedder = embedder.clone();
         let started = std::time::Instant::now();
-        let loaded = tokio::task::spawn_blocking(move || LoadedBot::build(definition, embedder.as_ref())).await??;
+        let loaded = tokio::task::spawn_blocking(move || {
+            let bar = progress::bar("training bot");
+            let built = LoadedBot::build(definition, embedder.as_ref(), &mut |d, t| progress::update(&bar, d, t));
+            bar.finish_and_clear();
+            built
+        })
+        .await??;
         tracing::info!(bot = %name, version = record.version, elapsed = ?started.elapsed(), "bot trained");
         registry.publish(loaded);
     }
