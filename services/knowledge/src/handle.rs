@@ -135,10 +135,10 @@ fn generations(root: &Path) -> Vec<(u64, PathBuf)> {
 
 fn remove_generations_except(root: &Path, keep: &str) {
     for (_, path) in generations(root) {
-        if path.file_name().is_some_and(|n| n != keep) {
-            if let Err(e) = std::fs::remove_dir_all(&path) {
-                tracing::warn!(dir = %path.display(), error = %e, "could not remove stale knowledge build");
-            }
+        if path.file_name().is_some_and(|n| n != keep)
+            && let Err(e) = std::fs::remove_dir_all(&path)
+        {
+            tracing::warn!(dir = %path.display(), error = %e, "could not remove stale knowledge build");
         }
     }
 }
