@@ -17,6 +17,7 @@ struct FrontMatter {
 }
 
 /// Loads every `*.md` file under `dir` (recursively, in path order) and checks ids are unique.
+/// `README.md` files document the folder and are not FAQ articles: they are skipped.
 pub fn load_dir(dir: &Path) -> Result<Vec<Document>, KnowledgeError> {
     let mut files = Vec::new();
     collect_markdown(dir, &mut files)?;
@@ -38,11 +39,16 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), KnowledgeE
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+            && !is_readme(&path)
         {
             out.push(path);
         }
     }
     Ok(())
+}
+
+fn is_readme(path: &Path) -> bool {
+    path.file_stem().is_some_and(|s| s.eq_ignore_ascii_case("readme"))
 }
 
 /// Parses one Markdown document; `path` names it in errors and supplies the default id.
