@@ -30,7 +30,8 @@ pub struct Server {
     pub widget: String,
     pub data_dir: PathBuf,
     pub database_url: String,
-    _tmp: tempfile::TempDir,
+    /// Holds the SQLite file and data dir; `None` once handed out by [`Server::stop`].
+    tmp: Option<tempfile::TempDir>,
 }
 
 /// Root of the repository (this crate lives in `tests/`).
@@ -129,7 +130,7 @@ impl Server {
         }
         let widget = std::fs::read_to_string(data_dir.join("widget-token"))?.trim().to_string();
         let admin = admin.or(opts.admin).context("no admin token printed and none given")?;
-        Ok(Self { child, url: url.unwrap(), admin, widget, data_dir, database_url, _tmp: tmp })
+        Ok(Self { child, url: url.unwrap(), admin, widget, data_dir, database_url, tmp: Some(tmp) })
     }
 
     /// `ws://…` form of the base URL.
@@ -156,6 +157,13 @@ impl Server {
             bail!("creating a {role} token: {} {}", resp.status(), resp.text().await?);
         }
         Ok(resp.json::<Value>().await?["secret"].as_str().context("secret")?.to_string())
+    }
+
+    /// Stops the server but keeps its files (database, data dir) for a restart.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.tmp.take().expect("files are handed out once")
     }
 
     /// Sends SIGTERM and waits for the exit status.

@@ -23,7 +23,7 @@ async fn a_broken_definition_never_replaces_the_running_bot() -> anyhow::Result<
     let first = Server::start(Backend::Sqlite).await?;
     let db = first.database_url.clone();
     let admin = first.admin.clone();
-    drop(first);
+    let _files = first.stop();
 
     // Same database, a copy of the bot with a bumped version and a broken intent file.
     let tmp = tempfile::tempdir()?;
