@@ -107,10 +107,10 @@ impl<E: Embedder> Embedder for CachedEmbedder<E> {
                 if s.map.contains_key(text) {
                     continue;
                 }
-                if s.map.len() >= self.capacity {
-                    if let Some(old) = s.order.pop_front() {
-                        s.map.remove(&old);
-                    }
+                if s.map.len() >= self.capacity
+                    && let Some(old) = s.order.pop_front()
+                {
+                    s.map.remove(&old);
                 }
                 s.map.insert(text.to_string(), vector.clone());
                 s.order.push_back(text.to_string());

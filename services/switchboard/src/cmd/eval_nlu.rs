@@ -2,6 +2,11 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use switchboard_embeddings::MiniLm;
+use switchboard_nlu::eval::{EvalReport, evaluate, read_csv};
+
 /// Arguments of `eval nlu`; this interface is how quality is checked on unseen data: keep it stable.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,6 +24,69 @@ pub struct Args {
     pub json: bool,
 }
 
+/// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("eval nlu is being built: {args:?}")
+    let train = read_csv(&args.train)?;
+    let test = read_csv(&args.test)?;
+    let embedder = MiniLm::load_default().context("loading the sentence encoder")?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} ({elapsed})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let mut progress = |stage: &str, done: usize, total: usize| {
+        if bar.message() != stage {
+            bar.set_message(stage.to_string());
+            bar.set_length(total as u64);
+        }
+        bar.set_position(done as u64);
+    };
+    let report = evaluate(
+        &train,
+        &test,
+        &embedder,
+        args.oos_label.as_deref(),
+        &mut progress,
+    )?;
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", to_json(&report));
+    } else {
+        print_table(&report);
+    }
+    Ok(())
+}
+
+fn to_json(r: &EvalReport) -> serde_json::Value {
+    serde_json::json!({
+        "accuracy": r.accuracy,
+        "in_scope_accuracy": r.in_scope_accuracy,
+        "oos_recall": r.oos_recall,
+        "oos_precision": r.oos_precision,
+        "ms_per_utterance": r.ms_per_utterance,
+        "embed_ms_per_utterance": r.embed_ms_per_utterance,
+        "train_seconds": r.train_seconds,
+        "train_rows": r.train_rows,
+        "test_rows": r.test_rows,
+        "intents": r.intents,
+    })
+}
+
+fn print_table(r: &EvalReport) {
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.2} %", v * 100.0));
+    println!("intents            {}", r.intents);
+    println!("train / test rows  {} / {}", r.train_rows, r.test_rows);
+    println!("accuracy           {}", pct(Some(r.accuracy)));
+    println!("in-scope accuracy  {}", pct(Some(r.in_scope_accuracy)));
+    println!("OOS recall         {}", pct(r.oos_recall));
+    println!("OOS precision      {}", pct(r.oos_precision));
+    println!(
+        "ms / utterance     {:.2} (encoder {:.2})",
+        r.ms_per_utterance, r.embed_ms_per_utterance
+    );
+    println!(
+        "retrain seconds    {:.1} (embeddings cached)",
+        r.train_seconds
+    );
 }

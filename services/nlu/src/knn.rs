@@ -1,0 +1,78 @@
+//! Nearest training examples: a vote that needs no training, and the similarity of the closest
+//! example, which is the strongest single out-of-scope signal on sentence embeddings.
+
+use candle_core::{Device, Tensor};
+
+use crate::NluError;
+
+/// How many neighbours vote, and how sharply closer ones count more (softmax temperature).
+const K: usize = 30;
+const TEMPERATURE: f32 = 0.03;
+
+/// Training embeddings as one matrix, so a query is a single matrix-vector product.
+#[derive(Debug, Clone)]
+pub(crate) struct KnnIndex {
+    matrix: Tensor,
+    labels: Vec<usize>,
+    classes: usize,
+}
+
+/// What the neighbours say about one query.
+pub(crate) struct Neighbours {
+    /// Vote per class, summing to 1.
+    pub probs: Vec<f32>,
+    /// Cosine similarity of the closest training example.
+    pub top1: f32,
+}
+
+fn candle_err(e: candle_core::Error) -> NluError {
+    NluError::Internal(format!("nearest-neighbour search: {e}"))
+}
+
+impl KnnIndex {
+    pub(crate) fn new(
+        vectors: &[&[f32]],
+        labels: Vec<usize>,
+        classes: usize,
+    ) -> Result<Self, NluError> {
+        let dim = vectors.first().map_or(0, |v| v.len());
+        let flat: Vec<f32> = vectors.iter().flat_map(|v| v.iter().copied()).collect();
+        let matrix =
+            Tensor::from_vec(flat, (vectors.len(), dim), &Device::Cpu).map_err(candle_err)?;
+        Ok(Self {
+            matrix,
+            labels,
+            classes,
+        })
+    }
+
+    /// Neighbours of each query (rows of equal length); batched for calibration and evals.
+    pub(crate) fn query(&self, queries: &[&[f32]]) -> Result<Vec<Neighbours>, NluError> {
+        let dim = self.matrix.dim(1).map_err(candle_err)?;
+        let flat: Vec<f32> = queries.iter().flat_map(|v| v.iter().copied()).collect();
+        let q = Tensor::from_vec(flat, (queries.len(), dim), &Device::Cpu).map_err(candle_err)?;
+        let sims: Vec<Vec<f32>> = q
+            .matmul(&self.matrix.t().map_err(candle_err)?)
+            .and_then(|s| s.to_vec2())
+            .map_err(candle_err)?;
+        Ok(sims.into_iter().map(|s| self.vote(s)).collect())
+    }
+
+    fn vote(&self, sims: Vec<f32>) -> Neighbours {
+        let mut ranked: Vec<(f32, usize)> =
+            sims.into_iter().zip(self.labels.iter().copied()).collect();
+        let k = K.min(ranked.len());
+        if k < ranked.len() {
+            ranked.select_nth_unstable_by(k, |a, b| b.0.total_cmp(&a.0));
+        }
+        let top = &ranked[..k];
+        let top1 = top.iter().map(|t| t.0).fold(f32::NEG_INFINITY, f32::max);
+        let mut probs = vec![0f32; self.classes];
+        for &(s, c) in top {
+            probs[c] += ((s - top1) / TEMPERATURE).exp();
+        }
+        let sum: f32 = probs.iter().sum::<f32>().max(1e-30);
+        probs.iter_mut().for_each(|p| *p /= sum);
+        Neighbours { probs, top1 }
+    }
+}

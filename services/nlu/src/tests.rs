@@ -1,0 +1,379 @@
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use switchboard_embeddings::{CachedEmbedder, EmbedError, Embedder, Embedding, MiniLm};
+
+use super::*;
+use crate::eval::{LabelledRow, evaluate, read_csv};
+
+fn banking77(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/banking77")
+        .join(file)
+}
+
+fn minilm() -> &'static CachedEmbedder<MiniLm> {
+    static M: OnceLock<CachedEmbedder<MiniLm>> = OnceLock::new();
+    M.get_or_init(|| {
+        CachedEmbedder::new(MiniLm::load_default().expect("scripts/models.sh"), 10_000)
+    })
+}
+
+const FEW: [&str; 6] = [
+    "card_arrival",
+    "exchange_rate",
+    "lost_or_stolen_card",
+    "pin_blocked",
+    "top_up_failed",
+    "cash_withdrawal_charge",
+];
+
+fn few_intents(file: &str) -> Vec<LabelledRow> {
+    read_csv(&banking77(file))
+        .unwrap()
+        .into_iter()
+        .filter(|r| FEW.contains(&r.label.as_str()))
+        .collect()
+}
+
+fn examples(rows: &[LabelledRow]) -> Vec<TrainingExample> {
+    rows.iter()
+        .map(|r| TrainingExample {
+            text: r.text.clone(),
+            intent: r.label.clone(),
+        })
+        .collect()
+}
+
+/// Real encoder, real data: six BANKING77 intents, trained once for the tests that need it.
+fn six_intent_model() -> &'static IntentModel {
+    static M: OnceLock<IntentModel> = OnceLock::new();
+    M.get_or_init(|| {
+        train(
+            &examples(&few_intents("train.csv")),
+            minilm(),
+            &TrainOptions::default(),
+        )
+        .unwrap()
+    })
+}
+
+#[test]
+fn six_banking_intents_are_classified_accurately() {
+    let model = six_intent_model();
+    assert_eq!(model.intents(), {
+        let mut v: Vec<String> = FEW.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    });
+    let test = few_intents("test.csv");
+    assert_eq!(test.len(), 240);
+    let texts: Vec<&str> = test.iter().map(|r| r.text.as_str()).collect();
+    let vectors = minilm().embed(&texts).unwrap();
+    let (mut top1, mut accepted_right) = (0, 0);
+    for (row, v) in test.iter().zip(&vectors) {
+        let p = model.classify(&row.text, v);
+        top1 += usize::from(p.ranked[0].0 == row.label);
+        accepted_right += usize::from(p.intent() == Some(row.label.as_str()));
+    }
+    let n = test.len() as f32;
+    assert!(
+        top1 as f32 / n >= 0.95,
+        "top-1 accuracy {}",
+        top1 as f32 / n
+    );
+    assert!(
+        accepted_right as f32 / n >= 0.9,
+        "accepted and right {}",
+        accepted_right as f32 / n
+    );
+}
+
+#[test]
+fn nonsense_and_off_topic_requests_are_rejected() {
+    let model = six_intent_model();
+    let texts = [
+        "What's the weather going to be like in Paris tomorrow?",
+        "sing me a song about pirates",
+        "asdf qwerty zxcv",
+    ];
+    let vectors = minilm().embed(&texts).unwrap();
+    for (t, v) in texts.iter().zip(&vectors) {
+        let p = model.classify(t, v);
+        assert!(
+            !p.in_scope,
+            "{t:?} accepted as {:?} (score {}, threshold {})",
+            p.ranked[0],
+            p.score,
+            model.calibration().threshold
+        );
+        assert_eq!(p.intent(), None);
+    }
+    let v = minilm()
+        .embed(&["my new card still hasn't arrived"])
+        .unwrap();
+    assert_eq!(
+        model
+            .classify("my new card still hasn't arrived", &v[0])
+            .intent(),
+        Some("card_arrival")
+    );
+}
+
+#[test]
+fn predictions_rank_at_most_five_intents_by_probability() {
+    let model = six_intent_model();
+    let v = minilm()
+        .embed(&["I was charged for taking out cash"])
+        .unwrap();
+    let p = model.classify("I was charged for taking out cash", &v[0]);
+    assert_eq!(p.ranked.len(), 5);
+    assert!(p.ranked.windows(2).all(|w| w[0].1 >= w[1].1));
+    let sum: f32 = p.ranked.iter().map(|r| r.1).sum();
+    assert!(sum <= 1.0 + 1e-4 && p.confidence == p.ranked[0].1);
+    assert_eq!(p.ranked[0].0, "cash_withdrawal_charge");
+}
+
+/// A fast stand-in encoder: hashed bag of words, unit length; enough to test the plumbing.
+struct Words(usize);
+
+impl Embedder for Words {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
+        Ok(texts
+            .iter()
+            .map(|t| {
+                let mut v = vec![0f32; self.0];
+                for w in t.to_lowercase().split_whitespace() {
+                    let h = w
+                        .bytes()
+                        .fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+                    v[h % self.0] += 1.0;
+                }
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                v.iter().map(|x| x / n).collect()
+            })
+            .collect())
+    }
+    fn dim(&self) -> usize {
+        self.0
+    }
+}
+
+fn ex(text: &str, intent: &str) -> TrainingExample {
+    TrainingExample {
+        text: text.into(),
+        intent: intent.into(),
+    }
+}
+
+#[test]
+fn empty_training_set_is_refused() {
+    assert!(matches!(
+        train(&[], &Words(32), &TrainOptions::default()),
+        Err(NluError::EmptyTrainingSet)
+    ));
+}
+
+#[test]
+fn a_single_intent_is_refused_with_its_name() {
+    let err = train(
+        &[ex("hi", "greet"), ex("hello", "greet")],
+        &Words(32),
+        &TrainOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, NluError::SingleIntent(name) if name == "greet"),
+        "{err}"
+    );
+}
+
+#[test]
+fn blank_text_or_intent_is_refused_with_its_position() {
+    let err = train(
+        &[ex("hi", "greet"), ex("  ", "bye")],
+        &Words(32),
+        &TrainOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "training example 1 has an empty text");
+    let err = train(
+        &[ex("hi", ""), ex("bye", "bye")],
+        &Words(32),
+        &TrainOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        NluError::EmptyField {
+            index: 0,
+            field: "intent"
+        }
+    ));
+}
+
+/// Claims one size, returns another: a misconfigured encoder.
+struct Liar;
+
+impl Embedder for Liar {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
+        Ok(texts.iter().map(|_| vec![1.0, 0.0]).collect())
+    }
+    fn dim(&self) -> usize {
+        3
+    }
+}
+
+#[test]
+fn embeddings_of_the_wrong_size_are_precise_errors() {
+    let err = train(
+        &[ex("hi", "a"), ex("bye", "b")],
+        &Liar,
+        &TrainOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        NluError::DimensionMismatch {
+            expected: 3,
+            got: 2
+        }
+    ));
+    let model = train(
+        &[ex("hello there", "greet"), ex("goodbye now", "bye")],
+        &Words(16),
+        &TrainOptions::default(),
+    )
+    .unwrap();
+    let err = model.try_classify("hello", &[0.5; 8]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "embedding has 8 dimensions, the model was trained on 16"
+    );
+    let p = model.classify("hello", &[0.5; 8]);
+    assert!(
+        !p.in_scope && p.ranked.is_empty(),
+        "bad input must not be answered as an intent"
+    );
+}
+
+#[test]
+fn tiny_bots_train_without_rejecting_anything() {
+    let data = [
+        ex("hello there", "greet"),
+        ex("hi friend", "greet"),
+        ex("goodbye now", "bye"),
+        ex("see you later", "bye"),
+    ];
+    let model = train(&data, &Words(64), &TrainOptions::default()).unwrap();
+    assert_eq!(
+        model.calibration().threshold,
+        f32::NEG_INFINITY,
+        "too little data to calibrate"
+    );
+    let v = Words(64).embed(&["hello friend"]).unwrap();
+    assert_eq!(
+        model.classify("hello friend", &v[0]).intent(),
+        Some("greet")
+    );
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+#[test]
+fn csv_problems_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.csv");
+    assert!(
+        read_csv(&missing)
+            .unwrap_err()
+            .to_string()
+            .contains("nope.csv: cannot read")
+    );
+    let bad = write(&dir, "bad.csv", "sentence,intent\nhi,greet\n");
+    let msg = read_csv(&bad).unwrap_err().to_string();
+    assert!(
+        msg.contains("bad.csv:1: header must start with `text,label`"),
+        "{msg}"
+    );
+    let empty = write(&dir, "empty.csv", "text,label\n");
+    assert!(
+        read_csv(&empty)
+            .unwrap_err()
+            .to_string()
+            .ends_with("empty.csv: no data rows")
+    );
+    let hole = write(&dir, "hole.csv", "text,category\nhi,greet\nbye,\n");
+    let msg = read_csv(&hole).unwrap_err().to_string();
+    assert!(
+        msg.contains("hole.csv:3: row needs a non-empty text and label"),
+        "{msg}"
+    );
+    let ok = write(&dir, "ok.csv", "text,label,extra\n\"hi, you\",greet,x\n");
+    assert_eq!(
+        read_csv(&ok).unwrap(),
+        vec![LabelledRow {
+            text: "hi, you".into(),
+            label: "greet".into()
+        }]
+    );
+}
+
+fn rows(pairs: &[(&str, &str)]) -> Vec<LabelledRow> {
+    pairs
+        .iter()
+        .map(|(t, l)| LabelledRow {
+            text: t.to_string(),
+            label: l.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn evaluation_counts_rejections_by_the_rules() {
+    let train_rows = rows(&[
+        ("hello there", "greet"),
+        ("hi there", "greet"),
+        ("hello friend", "greet"),
+        ("goodbye now", "bye"),
+        ("bye now", "bye"),
+        ("goodbye friend", "bye"),
+        ("weather tomorrow", "oos"),
+    ]);
+    let test_rows = rows(&[
+        ("hello", "greet"),
+        ("goodbye", "bye"),
+        ("pizza recipe", "oos"),
+    ]);
+    let mut stages = Vec::new();
+    let with = evaluate(
+        &train_rows,
+        &test_rows,
+        &Words(64),
+        Some("oos"),
+        &mut |s, _, _| stages.push(s.to_string()),
+    )
+    .unwrap();
+    assert_eq!(
+        (with.train_rows, with.intents, with.test_rows),
+        (6, 2, 3),
+        "oos rows are not an intent"
+    );
+    // Too little data to calibrate: nothing is rejected, so the OOS row is wrong.
+    assert_eq!(with.oos_recall, Some(0.0));
+    assert_eq!(with.oos_precision, None, "no rejections, no precision");
+    assert!((with.in_scope_accuracy - 1.0).abs() < 1e-9);
+    assert!((with.accuracy - 2.0 / 3.0).abs() < 1e-9);
+    assert!(
+        stages.iter().any(|s| s == "training") && stages.iter().any(|s| s == "embedding test set")
+    );
+    let without = evaluate(&train_rows, &test_rows, &Words(64), None, &mut |_, _, _| {}).unwrap();
+    assert_eq!(
+        (without.oos_recall, without.oos_precision, without.intents),
+        (None, None, 3)
+    );
+}
