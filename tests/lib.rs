@@ -143,6 +143,15 @@ impl Server {
         reqwest::Client::new()
     }
 
+    /// `GET path` with `token`, expecting success and a JSON body.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> anyhow::Result<T> {
+        let resp = self.http().get(format!("{}{path}", self.url)).bearer_auth(token).send().await?;
+        if !resp.status().is_success() {
+            bail!("GET {path}: {} {}", resp.status(), resp.text().await?);
+        }
+        Ok(resp.json().await?)
+    }
+
     /// Issues a token with `role` through the admin API and returns its secret.
     pub async fn token(&self, role: &str) -> anyhow::Result<String> {
         let name = format!("{role}-{}", uuid_like());

@@ -56,19 +56,13 @@ async fn bots_knowledge_and_metrics() -> anyhow::Result<()> {
     let http = server.http();
     let agent = server.token("agent").await?;
 
-    let bots: Vec<Value> = http.get(format!("{}/v1/bots", server.url)).bearer_auth(&agent).send().await?.json().await?;
+    let bots: Vec<Value> = server.get_json("/v1/bots", &agent).await?;
     let banking = bots.iter().find(|b| b["name"] == "banking").expect("sample bot loaded");
     assert_eq!(banking["intents"].as_array().unwrap().len(), 77);
     let missing = http.get(format!("{}/v1/bots/nope", server.url)).bearer_auth(&agent).send().await?;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
-    let hits: Vec<Value> = http
-        .get(format!("{}/v1/knowledge/search?q=when%20are%20branches%20open", server.url))
-        .bearer_auth(&agent)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let hits: Vec<Value> = server.get_json("/v1/knowledge/search?q=when%20are%20branches%20open", &agent).await?;
     assert_eq!(hits[0]["document_id"], "opening-hours", "{hits:?}");
     let no_q = http.get(format!("{}/v1/knowledge/search", server.url)).bearer_auth(&agent).send().await?;
     assert_eq!(no_q.status(), StatusCode::BAD_REQUEST);

@@ -85,8 +85,7 @@ async fn chat_websocket_needs_a_live_token() -> anyhow::Result<()> {
     // A revoked token stops working at once.
     let client = server.token("client").await?;
     Chat::connect(&server, &client, "").await?;
-    let tokens: Vec<serde_json::Value> =
-        server.http().get(format!("{}/v1/tokens", server.url)).bearer_auth(&server.admin).send().await?.json().await?;
+    let tokens: Vec<serde_json::Value> = server.get_json("/v1/tokens", &server.admin).await?;
     let id = tokens.iter().rev().find(|t| t["role"] == "client" && t["name"] != "web-widget").unwrap()["id"].clone();
     let resp = server
         .http()

@@ -36,14 +36,7 @@ async fn full_chat(backend: Backend) -> anyhow::Result<()> {
 
     // The transcript holds both sides of every turn, with sources.
     let agent = server.token("agent").await?;
-    let transcript: Vec<Value> = server
-        .http()
-        .get(format!("{}/v1/chat/sessions/{session}/transcript", server.url))
-        .bearer_auth(&agent)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let transcript: Vec<Value> = server.get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent).await?;
     let speakers: Vec<_> = transcript.iter().map(|t| t["speaker"].as_str().unwrap()).collect();
     assert_eq!(speakers, ["visitor", "bot", "visitor", "bot", "visitor", "bot"]);
     let sources: Vec<_> = transcript.iter().filter_map(|t| t["source"].as_str()).collect();
@@ -53,14 +46,7 @@ async fn full_chat(backend: Backend) -> anyhow::Result<()> {
 
     // The handoff and the knowledge answer (low intent confidence) are missed utterances.
     let supervisor = server.token("supervisor").await?;
-    let missed: Vec<Value> = server
-        .http()
-        .get(format!("{}/v1/missed-utterances?bot=banking", server.url))
-        .bearer_auth(&supervisor)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let missed: Vec<Value> = server.get_json("/v1/missed-utterances?bot=banking", &supervisor).await?;
     let ours: Vec<_> = missed.iter().filter(|m| m["session_id"] == session.as_str()).collect();
     let reasons: Vec<_> = ours.iter().map(|m| m["reason"].as_str().unwrap()).collect();
     assert!(reasons.contains(&"handoff"), "{missed:?}");

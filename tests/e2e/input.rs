@@ -47,14 +47,7 @@ async fn bad_messages(backend: Backend) -> anyhow::Result<()> {
 
     // Only the two accepted messages were stored.
     let agent = server.token("agent").await?;
-    let transcript: Vec<Value> = server
-        .http()
-        .get(format!("{}/v1/chat/sessions/{session}/transcript", server.url))
-        .bearer_auth(&agent)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let transcript: Vec<Value> = server.get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent).await?;
     assert_eq!(transcript.len(), 4, "{transcript:?}");
     Ok(())
 }

@@ -62,6 +62,7 @@ fn to_json(r: &EvalReport) -> serde_json::Value {
     serde_json::json!({
         "accuracy": r.accuracy,
         "in_scope_accuracy": r.in_scope_accuracy,
+        "top1_accuracy": r.top1_accuracy,
         "oos_recall": r.oos_recall,
         "oos_precision": r.oos_precision,
         "ms_per_utterance": r.ms_per_utterance,
@@ -79,6 +80,7 @@ fn print_table(r: &EvalReport) {
     println!("train / test rows  {} / {}", r.train_rows, r.test_rows);
     println!("accuracy           {}", pct(Some(r.accuracy)));
     println!("in-scope accuracy  {}", pct(Some(r.in_scope_accuracy)));
+    println!("top-1 (no reject)  {}", pct(Some(r.top1_accuracy)));
     println!("OOS recall         {}", pct(r.oos_recall));
     println!("OOS precision      {}", pct(r.oos_precision));
     println!(

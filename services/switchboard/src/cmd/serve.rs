@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, WebConfig};
-use switchboard_storage::{Role, Store};
+use switchboard_storage::{Role, Store, StoreError};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -76,8 +76,12 @@ async fn widget_token(store: &Store, config: &Config) -> anyhow::Result<String> 
         if store.verify_token(&secret).await?.is_some_and(|t| t.role == Role::Client) {
             return Ok(secret);
         }
-        // Revoked or from another database: replace it below.
-        let _ = store.revoke_token(WIDGET_TOKEN_NAME).await;
+    }
+    // No usable secret on disk (first start, a new data dir, or a revoked token). Secrets are
+    // stored hashed, so an existing widget token cannot be recovered: replace it.
+    match store.revoke_token(WIDGET_TOKEN_NAME).await {
+        Ok(_) | Err(StoreError::NotFound(_)) => {}
+        Err(e) => return Err(e.into()),
     }
     let (_, secret) = store.create_token(WIDGET_TOKEN_NAME, Role::Client).await?;
     write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
