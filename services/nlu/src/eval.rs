@@ -66,6 +66,8 @@ pub struct EvalReport {
     pub accuracy: f64,
     /// In-scope rows given their right intent; a rejected in-scope row counts as wrong.
     pub in_scope_accuracy: f64,
+    /// In-scope rows whose best-ranked intent is right, rejection ignored (classifier alone).
+    pub top1_accuracy: f64,
     /// Out-of-scope rows rejected (only with an OOS label).
     pub oos_recall: Option<f64>,
     /// Rejections that were out-of-scope rows (only with an OOS label and at least one rejection).
@@ -145,6 +147,7 @@ pub fn evaluate(
 
     let (mut right, mut in_rows, mut in_right, mut oos_rows, mut oos_rejected, mut rejected) =
         (0, 0, 0, 0, 0, 0);
+    let mut top1 = 0;
     for (row, p) in test_rows.iter().zip(&predictions) {
         rejected += usize::from(!p.in_scope);
         if is_oos(&row.label) {
@@ -153,6 +156,7 @@ pub fn evaluate(
             right += usize::from(!p.in_scope);
         } else {
             in_rows += 1;
+            top1 += usize::from(p.ranked.first().is_some_and(|r| r.0 == row.label));
             let ok = p.intent() == Some(row.label.as_str());
             in_right += usize::from(ok);
             right += usize::from(ok);
@@ -163,6 +167,7 @@ pub fn evaluate(
     Ok(EvalReport {
         accuracy: frac(right, test_rows.len()),
         in_scope_accuracy: frac(in_right, in_rows),
+        top1_accuracy: frac(top1, in_rows),
         oos_recall: oos_label.map(|_| frac(oos_rejected, oos_rows)),
         oos_precision: oos_label
             .filter(|_| rejected > 0)
