@@ -8,6 +8,25 @@ use crate::on_both_databases;
 on_both_databases!(full_chat_uses_every_answer_source, full_chat);
 on_both_databases!(sessions_resume_after_reconnect, resume);
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_required_slot_is_asked_for_then_used() -> anyhow::Result<()> {
+    let server = Server::start(Backend::Sqlite).await?;
+    let mut chat = Chat::connect(&server, &server.widget, "").await?;
+    let question = chat.say("I think my card was stolen").await?;
+    assert_eq!(question["source"]["intent"], "lost_or_stolen_card", "{question}");
+    assert!(question["text"].as_str().unwrap().contains("Which card"), "asks for the card type: {question}");
+
+    // An answer that names no card type is asked again, then the value is taken.
+    let again = chat.say("hmm, not sure").await?;
+    assert!(again["text"].as_str().unwrap().contains("Which card"), "{again}");
+    let answer = chat.say("the virtual one").await?;
+    assert_eq!(answer["source"]["intent"], "lost_or_stolen_card", "{answer}");
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.contains("virtual"), "the slot value is used in the response: {text}");
+    assert!(!text.contains("Which card"), "{text}");
+    Ok(())
+}
+
 async fn full_chat(backend: Backend) -> anyhow::Result<()> {
     let server = Server::start(backend).await?;
     let mut chat = Chat::connect(&server, &server.widget, "&bot=banking").await?;

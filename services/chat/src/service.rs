@@ -94,15 +94,13 @@ impl ChatService {
             None => {
                 let embedding = self.embed.embed(text).await?;
                 let prediction = bot.model.classify(text, &embedding);
-                let hits = if bot.definition.fallback.knowledge_fallback {
+                let hits = || {
                     self.knowledge.search(text, &embedding, KNOWLEDGE_HITS).unwrap_or_else(|e| {
                         tracing::warn!(error = %e, "knowledge search failed; answering without it");
                         Vec::new()
                     })
-                } else {
-                    Vec::new()
                 };
-                let fresh = Fresh { bot: &bot, text, prediction: &prediction, hits: &hits, today, turn: session.turns as usize };
+                let fresh = Fresh { bot: &bot, text, prediction: &prediction, hits, today, turn: session.turns as usize };
                 let mut d = turn::decide(fresh);
                 if let Some(reason) = d.missed {
                     self.record_missed(session, text, &prediction.ranked, reason).await?;

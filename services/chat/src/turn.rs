@@ -71,19 +71,19 @@ pub(crate) struct Decision {
 }
 
 /// Inputs of a fresh (not slot-filling) turn.
-pub(crate) struct Fresh<'a> {
+pub(crate) struct Fresh<'a, H> {
     pub bot: &'a LoadedBot,
     pub text: &'a str,
     pub prediction: &'a Prediction,
-    /// Knowledge hits, best first; empty when the fallback is off.
-    pub hits: &'a [Hit],
+    /// Knowledge hits, best first; asked for only when no intent is confident enough.
+    pub hits: H,
     pub today: NaiveDate,
     /// Bot replies so far in the session; rotates between an intent's response variants.
     pub turn: usize,
 }
 
-/// Decides a turn from the classifier's prediction and the knowledge hits.
-pub(crate) fn decide(f: Fresh<'_>) -> Decision {
+/// Decides a turn from the classifier's prediction and, failing that, the knowledge hits.
+pub(crate) fn decide<H: FnOnce() -> Vec<Hit>>(f: Fresh<'_, H>) -> Decision {
     let policy = &f.bot.definition.fallback;
     let best = f.prediction.ranked.first();
     let confident = f.prediction.in_scope && f.prediction.confidence >= policy.confidence_threshold;
@@ -93,7 +93,8 @@ pub(crate) fn decide(f: Fresh<'_>) -> Decision {
         let filling = SlotFilling::start(intent, &f.bot.definition.slot_types, f.text, f.today);
         return answer_intent(f.bot, intent, PendingIntent { filling, confidence: f.prediction.confidence, asked: 0 }, f.turn);
     }
-    if let Some(hit) = f.hits.first().filter(|h| policy.knowledge_fallback && h.score >= policy.knowledge_min_score) {
+    let hits = if policy.knowledge_fallback { (f.hits)() } else { Vec::new() };
+    if let Some(hit) = hits.first().filter(|h| h.score >= policy.knowledge_min_score) {
         return Decision {
             text: hit.body.clone(),
             source: Source::Knowledge {
