@@ -2,8 +2,9 @@
 //! every `--interval` seconds on average (exponential gaps, so arrivals are Poisson), measuring
 //! the round trip of every turn. With `--sweep`, raises the rate until p99 passes `--p99-limit-ms`.
 //!
-//! Messages are BANKING77 test utterances (read at run time, not shipped), so the NLU cache
-//! does not make every turn free.
+//! Messages are BANKING77 test utterances (read at run time, not shipped), each made unique with
+//! a reference number (" (ref 123456)") so the server's embedding cache cannot answer repeats
+//! for free: every turn pays for a full encoder pass, as a real visitor's message does.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -135,7 +136,7 @@ async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<Str
                     break;
                 }
                 tokio::time::sleep_until(next.into()).await;
-                let text = &messages[rng.usize(..messages.len())];
+                let text = format!("{} (ref {})", messages[rng.usize(..messages.len())], rng.u32(100_000..1_000_000));
                 let body = serde_json::json!({"type": "message", "text": text}).to_string();
                 let sent = Instant::now();
                 if ws.send(Message::Text(body.into())).await.is_err() {
