@@ -3,12 +3,19 @@
 //! A transformer forward pass over 16 short sentences costs far less than 16 passes over one, so
 //! under load the queue drains everything waiting (up to `max_batch`) into a single call. With one
 //! visitor it adds no delay: a lone request is embedded as soon as it arrives.
+//!
+//! The queue is bounded: past `max_pending` waiting messages a turn is refused at once
+//! ([`ChatError::Busy`]) instead of queueing for seconds, so overload shows as a clear error
+//! rather than as every visitor's answer arriving late.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
 
 use switchboard_embeddings::{EmbedError, Embedder, Embedding};
 use tokio::sync::oneshot;
+
+use crate::ChatError;
 
 struct Job {
     text: String,
@@ -19,32 +26,41 @@ struct Job {
 #[derive(Clone)]
 pub struct EmbedQueue {
     tx: mpsc::Sender<Job>,
+    pending: Arc<AtomicUsize>,
+    max_pending: usize,
 }
 
 impl EmbedQueue {
     /// Starts the worker thread; it stops when the last handle is dropped.
-    pub fn start(embedder: Arc<dyn Embedder>, max_batch: usize) -> Self {
+    pub fn start(embedder: Arc<dyn Embedder>, max_batch: usize, max_pending: usize) -> Self {
         let (tx, rx) = mpsc::channel::<Job>();
+        let pending = Arc::new(AtomicUsize::new(0));
+        let counter = pending.clone();
         thread::Builder::new()
             .name("embed-queue".into())
-            .spawn(move || worker(embedder, rx, max_batch.max(1)))
+            .spawn(move || worker(embedder, rx, max_batch.max(1), counter))
             .expect("spawning the embedding thread");
-        Self { tx }
+        Self { tx, pending, max_pending: max_pending.max(1) }
     }
 
-    /// Embeds one text, batched with whatever else is waiting.
-    pub async fn embed(&self, text: &str) -> Result<Embedding, EmbedError> {
+    /// Embeds one text, batched with whatever else is waiting; refused when the queue is full.
+    pub async fn embed(&self, text: &str) -> Result<Embedding, ChatError> {
+        if self.pending.fetch_add(1, Ordering::SeqCst) >= self.max_pending {
+            self.pending.fetch_sub(1, Ordering::SeqCst);
+            metrics::counter!("switchboard_chat_busy_total").increment(1);
+            return Err(ChatError::Busy);
+        }
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Job { text: text.to_string(), reply })
-            .map_err(|_| EmbedError::Inference("embedding worker stopped".into()))?;
-        rx.await
-            .map_err(|_| EmbedError::Inference("embedding worker stopped".into()))?
-            .map_err(EmbedError::Inference)
+        let stopped = || ChatError::Embedding(EmbedError::Inference("embedding worker stopped".into()));
+        if self.tx.send(Job { text: text.to_string(), reply }).is_err() {
+            self.pending.fetch_sub(1, Ordering::SeqCst);
+            return Err(stopped());
+        }
+        rx.await.map_err(|_| stopped())?.map_err(|e| ChatError::Embedding(EmbedError::Inference(e)))
     }
 }
 
-fn worker(embedder: Arc<dyn Embedder>, rx: mpsc::Receiver<Job>, max_batch: usize) {
+fn worker(embedder: Arc<dyn Embedder>, rx: mpsc::Receiver<Job>, max_batch: usize, pending: Arc<AtomicUsize>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < max_batch {
@@ -55,7 +71,9 @@ fn worker(embedder: Arc<dyn Embedder>, rx: mpsc::Receiver<Job>, max_batch: usize
         }
         metrics::histogram!("switchboard_embed_batch_size").record(jobs.len() as f64);
         let texts: Vec<&str> = jobs.iter().map(|j| j.text.as_str()).collect();
-        match embedder.embed(&texts) {
+        let result = embedder.embed(&texts);
+        pending.fetch_sub(jobs.len(), Ordering::SeqCst);
+        match result {
             Ok(vectors) => {
                 for (job, v) in jobs.into_iter().zip(vectors) {
                     let _ = job.reply.send(Ok(v));
@@ -98,7 +116,7 @@ mod tests {
     async fn waiting_requests_share_a_batch_and_get_their_own_vectors() {
         let (release, gate) = mpsc::channel();
         let enc = Arc::new(Gated { batches: Mutex::new(vec![]), gate: Mutex::new(Some(gate)) });
-        let queue = EmbedQueue::start(enc.clone(), 16);
+        let queue = EmbedQueue::start(enc.clone(), 16, 100);
         let texts: Vec<String> = (1..=20).map(|n| "x".repeat(n)).collect();
         let all = futures::future::join_all(texts.iter().map(|t| queue.embed(t)));
         tokio::pin!(all);
@@ -115,6 +133,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_recovers() {
+        let (release, gate) = mpsc::channel();
+        let enc = Arc::new(Gated { batches: Mutex::new(vec![]), gate: Mutex::new(Some(gate)) });
+        let queue = EmbedQueue::start(enc.clone(), 1, 3);
+        let waiting = futures::future::join_all((0..3).map(|_| queue.embed("held")));
+        tokio::pin!(waiting);
+        assert!(futures::poll!(&mut waiting).is_pending());
+        assert!(matches!(queue.embed("one too many").await, Err(ChatError::Busy)));
+        release.send(()).unwrap();
+        assert!(waiting.await.iter().all(Result::is_ok));
+        assert_eq!(queue.embed("room again").await.unwrap(), vec![10.0]);
+    }
+
+    #[tokio::test]
     async fn encoder_errors_reach_every_caller_in_the_batch() {
         struct Failing;
         impl Embedder for Failing {
@@ -125,7 +157,7 @@ mod tests {
                 1
             }
         }
-        let queue = EmbedQueue::start(Arc::new(Failing), 4);
+        let queue = EmbedQueue::start(Arc::new(Failing), 4, 100);
         let err = queue.embed("hello").await.unwrap_err();
         assert!(err.to_string().contains("boom"), "{err}");
     }

@@ -31,6 +31,9 @@ pub enum ChatError {
     /// The encoder failed; the turn was not answered.
     #[error(transparent)]
     Embedding(#[from] switchboard_embeddings::EmbedError),
+    /// Too many messages are waiting for the encoder; the visitor should retry shortly.
+    #[error("the assistant is busy; please try again in a moment")]
+    Busy,
     /// The knowledge index could not be searched.
     #[error("knowledge search failed: {0}")]
     Knowledge(String),

@@ -5,6 +5,7 @@
 //! [`CachedEmbedder`] puts a bounded exact-text cache in front of any encoder.
 
 mod cache;
+mod encoder;
 mod minilm;
 mod persist;
 

@@ -136,3 +136,73 @@ fn cache_stays_within_capacity() {
     cached.embed(&["d"]).unwrap();
     assert_eq!(cached.stats().len, 2);
 }
+
+/// The previous encoder: candle-transformers' BertModel on one padded, masked batch.
+fn candle_bert_reference(texts: &[&str]) -> Vec<Embedding> {
+    use candle_core::{DType, Device, Tensor};
+    use candle_transformers::models::bert::{BertModel, Config};
+    let dir = models_root().join(MINILM_DIR);
+    let config: Config =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    let weights = dir.join("model.safetensors");
+    // SAFETY: read-only memory map of the model file, which nothing in the tests writes.
+    let vb = unsafe {
+        candle_nn::VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &Device::Cpu)
+    }
+    .unwrap();
+    let bert = BertModel::load(vb, &config).unwrap();
+    let mut tokenizer = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+    tokenizer.with_padding(None);
+    let encodings = tokenizer.encode_batch(texts.to_vec(), true).unwrap();
+    let len = encodings.iter().map(|e| e.get_ids().len()).max().unwrap();
+    let (mut ids, mut mask) = (vec![0u32; texts.len() * len], vec![0u32; texts.len() * len]);
+    for (row, enc) in encodings.iter().enumerate() {
+        for (col, &id) in enc.get_ids().iter().enumerate() {
+            ids[row * len + col] = id;
+            mask[row * len + col] = 1;
+        }
+    }
+    let ids = Tensor::from_vec(ids, (texts.len(), len), &Device::Cpu).unwrap();
+    let mask_t = Tensor::from_vec(mask.clone(), (texts.len(), len), &Device::Cpu).unwrap();
+    let hidden = bert.forward(&ids, &ids.zeros_like().unwrap(), Some(&mask_t)).unwrap();
+    let hidden: Vec<Vec<Vec<f32>>> = hidden.to_vec3().unwrap();
+    hidden
+        .iter()
+        .enumerate()
+        .map(|(row, tokens)| {
+            let real: Vec<f32> = tokens
+                .iter()
+                .zip(&mask[row * len..(row + 1) * len])
+                .filter(|(_, m)| **m == 1)
+                .flat_map(|(t, _)| t.iter().copied())
+                .collect();
+            let n = (real.len() / 384) as f32;
+            let mut mean: Vec<f32> =
+                (0..384).map(|d| real.iter().skip(d).step_by(384).sum::<f32>() / n).collect();
+            let norm = norm(&mean);
+            mean.iter_mut().for_each(|v| *v /= norm);
+            mean
+        })
+        .collect()
+}
+
+#[test]
+fn padding_free_forward_matches_candle_bert_within_1e4() {
+    let texts = [
+        "hi",
+        "I still have not received my new card, I ordered over a week ago.",
+        "Why was I charged a fee for withdrawing cash?",
+        "top up failed",
+        "Can you tell me how long a bank transfer from the UK takes to arrive in my account, \
+         and whether there is any fee for it when I send euros instead of pounds?",
+        "What is the exchange rate?",
+    ];
+    let want = candle_bert_reference(&texts);
+    for m in [model(), &MiniLm::load_default().unwrap().with_batch_size(3)] {
+        let got = m.embed(&texts).unwrap();
+        for ((text, g), w) in texts.iter().zip(&got).zip(&want) {
+            let worst = g.iter().zip(w).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+            assert!(worst < 1e-4, "{text}: max abs difference {worst}");
+        }
+    }
+}

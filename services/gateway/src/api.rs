@@ -159,7 +159,10 @@ pub async fn search_knowledge(
     if q.chars().count() > 2_000 {
         return Err(ApiError::BadRequest("`q` is longer than 2000 characters".into()));
     }
-    let hits = state.chat.search_knowledge(q, 5).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let hits = state.chat.search_knowledge(q, 5).await.map_err(|e| match e {
+        switchboard_chat::ChatError::Busy => ApiError::Unavailable(e.to_string()),
+        other => ApiError::Internal(other.to_string()),
+    })?;
     Ok(Json(
         hits.into_iter()
             .map(|h| HitView { document_id: h.id, title: h.title, score: h.score, text: h.body })

@@ -127,6 +127,7 @@ async fn handle(state: &AppState, limiter: &DefaultDirectRateLimiter, session: &
     }
     match state.chat.turn(session, text.trim()).await {
         Ok(outcome) => outcome.into(),
+        Err(ChatError::Busy) => error("busy", ChatError::Busy.to_string()),
         Err(e) => {
             tracing::error!(error = %e, session = %session.id, "chat turn failed");
             error("internal", "the bot could not answer this message; please try again".into())

@@ -17,6 +17,9 @@ use crate::progress;
 const EMBEDDING_CACHE: usize = 100_000;
 /// Most chat messages embedded together in one forward pass.
 const EMBED_BATCH: usize = 32;
+/// Messages allowed to wait for the encoder before new turns are refused as `busy`
+/// (about two seconds of work at the throughput measured in benches/RESULTS.md).
+const EMBED_MAX_PENDING: usize = 128;
 
 /// The assembled domain services.
 pub struct App {
@@ -41,7 +44,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
     save_embedding_cache(config, &cached);
     let bus = Arc::new(InProcessBus::new(1024));
-    let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH);
+    let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
     let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus));
     Ok(App { store, embedder, chat, knowledge })
 }

@@ -1,0 +1,316 @@
+//! A padding-free BERT encoder forward for MiniLM: every linear layer is one GEMM over all the
+//! batch's real tokens, attention runs per sequence, so short utterances cost only their tokens.
+
+use candle_core::cpu::erf::erf_f32;
+use candle_core::{DType, Tensor};
+use candle_nn::VarBuilder;
+use gemm::{Parallelism, gemm};
+
+/// The `config.json` fields the forward needs; other BERT variants are rejected at load.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(crate) struct BertConfig {
+    pub vocab_size: usize,
+    pub hidden_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub intermediate_size: usize,
+    pub max_position_embeddings: usize,
+    #[serde(default = "default_eps")]
+    pub layer_norm_eps: f64,
+    #[serde(default = "default_act")]
+    pub hidden_act: String,
+}
+
+fn default_eps() -> f64 {
+    1e-12
+}
+
+fn default_act() -> String {
+    "gelu".into()
+}
+
+/// Weights of one linear layer kept as PyTorch stores them: `out` rows of `inp` inputs.
+struct Linear {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    inp: usize,
+    out: usize,
+}
+
+struct Norm {
+    gain: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+struct Layer {
+    /// Query, key and value weights stacked, so one GEMM computes all three.
+    qkv: Linear,
+    attn_out: Linear,
+    attn_norm: Norm,
+    up: Linear,
+    down: Linear,
+    out_norm: Norm,
+}
+
+/// Why the encoder could not be built; the caller wraps it with the weights path.
+pub(crate) type LoadError = String;
+
+/// The BERT encoder with its weights in plain row-major buffers.
+pub(crate) struct Encoder {
+    word: Vec<f32>,
+    position: Vec<f32>,
+    token_type0: Vec<f32>,
+    embed_norm: Norm,
+    layers: Vec<Layer>,
+    hidden: usize,
+    heads: usize,
+    vocab: usize,
+    max_positions: usize,
+    eps: f32,
+}
+
+fn tensor(vb: &VarBuilder, shape: &[usize], name: &str) -> Result<Vec<f32>, LoadError> {
+    let t: Tensor = vb.get(shape, name).map_err(|e| e.to_string())?;
+    t.to_dtype(DType::F32)
+        .and_then(|t| t.flatten_all())
+        .and_then(|t| t.to_vec1::<f32>())
+        .map_err(|e| e.to_string())
+}
+
+fn linear(vb: &VarBuilder, inp: usize, out: usize) -> Result<Linear, LoadError> {
+    Ok(Linear { weight: tensor(vb, &[out, inp], "weight")?, bias: tensor(vb, &[out], "bias")?, inp, out })
+}
+
+fn norm(vb: &VarBuilder, dim: usize) -> Result<Norm, LoadError> {
+    Ok(Norm { gain: tensor(vb, &[dim], "weight")?, bias: tensor(vb, &[dim], "bias")? })
+}
+
+impl Encoder {
+    /// Reads the weights under `embeddings.`/`encoder.` (or the same under `bert.`).
+    pub(crate) fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self, LoadError> {
+        if cfg.hidden_act != "gelu" {
+            return Err(format!("hidden_act {:?} is not supported (only \"gelu\")", cfg.hidden_act));
+        }
+        let (h, heads) = (cfg.hidden_size, cfg.num_attention_heads);
+        if heads == 0 || h % heads != 0 {
+            return Err(format!("hidden_size {h} is not a multiple of {heads} attention heads"));
+        }
+        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") { vb } else { vb.pp("bert") };
+        let emb = vb.pp("embeddings");
+        let token_types = tensor(&emb.pp("token_type_embeddings"), &[2, h], "weight")
+            .or_else(|_| tensor(&emb.pp("token_type_embeddings"), &[1, h], "weight"))?;
+        let mut layers = Vec::with_capacity(cfg.num_hidden_layers);
+        for i in 0..cfg.num_hidden_layers {
+            let l = vb.pp(format!("encoder.layer.{i}"));
+            let att = l.pp("attention");
+            let (q, k, v) = (
+                linear(&att.pp("self.query"), h, h)?,
+                linear(&att.pp("self.key"), h, h)?,
+                linear(&att.pp("self.value"), h, h)?,
+            );
+            let qkv = Linear {
+                weight: [q.weight, k.weight, v.weight].concat(),
+                bias: [q.bias, k.bias, v.bias].concat(),
+                inp: h,
+                out: 3 * h,
+            };
+            layers.push(Layer {
+                qkv,
+                attn_out: linear(&att.pp("output.dense"), h, h)?,
+                attn_norm: norm(&att.pp("output.LayerNorm"), h)?,
+                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?,
+                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?,
+                out_norm: norm(&l.pp("output.LayerNorm"), h)?,
+            });
+        }
+        Ok(Self {
+            word: tensor(&emb.pp("word_embeddings"), &[cfg.vocab_size, h], "weight")?,
+            position: tensor(&emb.pp("position_embeddings"), &[cfg.max_position_embeddings, h], "weight")?,
+            token_type0: token_types[..h].to_vec(),
+            embed_norm: norm(&emb.pp("LayerNorm"), h)?,
+            layers,
+            hidden: h,
+            heads,
+            vocab: cfg.vocab_size,
+            max_positions: cfg.max_position_embeddings,
+            eps: cfg.layer_norm_eps as f32,
+        })
+    }
+
+    pub(crate) fn hidden(&self) -> usize {
+        self.hidden
+    }
+
+    /// Mean-pooled, L2-normalised vectors of each token-id sequence (all tokens are real).
+    pub(crate) fn embed(&self, seqs: &[&[u32]]) -> Result<Vec<Vec<f32>>, String> {
+        let h = self.hidden;
+        let total: usize = seqs.iter().map(|s| s.len()).sum();
+        if let Some(s) = seqs.iter().find(|s| s.len() > self.max_positions) {
+            return Err(format!("{} tokens exceed the model's {} positions", s.len(), self.max_positions));
+        }
+        let mut x = vec![0f32; total * h];
+        let mut rows = x.chunks_exact_mut(h);
+        for seq in seqs {
+            for (pos, &id) in seq.iter().enumerate() {
+                let id = id as usize;
+                if id >= self.vocab {
+                    return Err(format!("token id {id} is outside the vocabulary of {}", self.vocab));
+                }
+                let row = rows.next().expect("one row per token");
+                let word = &self.word[id * h..(id + 1) * h];
+                let position = &self.position[pos * h..(pos + 1) * h];
+                for (((r, w), t), p) in row.iter_mut().zip(word).zip(&self.token_type0).zip(position) {
+                    *r = (w + t) + p;
+                }
+            }
+        }
+        layer_norm(&mut x, &self.embed_norm, self.eps);
+        let lens: Vec<usize> = seqs.iter().map(|s| s.len()).collect();
+        for layer in &self.layers {
+            x = self.layer(layer, &x, &lens);
+        }
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut start = 0;
+        for &len in &lens {
+            out.push(mean_pool(&x[start * h..(start + len) * h], h));
+            start += len;
+        }
+        Ok(out)
+    }
+
+    fn layer(&self, layer: &Layer, x: &[f32], lens: &[usize]) -> Vec<f32> {
+        let qkv = matmul(x, &layer.qkv, None);
+        let ctx = self.attention(&qkv, lens);
+        let mut y = matmul(&ctx, &layer.attn_out, Some(x));
+        layer_norm(&mut y, &layer.attn_norm, self.eps);
+        let mut up = matmul(&y, &layer.up, None);
+        up.iter_mut().for_each(|v| *v = gelu(*v));
+        let mut z = matmul(&up, &layer.down, Some(&y));
+        layer_norm(&mut z, &layer.out_norm, self.eps);
+        z
+    }
+
+    /// Scaled dot-product attention within each sequence; `qkv` rows are `[q | k | v]`.
+    fn attention(&self, qkv: &[f32], lens: &[usize]) -> Vec<f32> {
+        let h = self.hidden;
+        let d = h / self.heads;
+        let scale = 1.0 / (d as f32).sqrt();
+        let mut ctx = vec![0f32; qkv.len() / 3];
+        let mut scores = Vec::new();
+        let mut start = 0;
+        for &len in lens {
+            let rows = &qkv[start * 3 * h..(start + len) * 3 * h];
+            let out = &mut ctx[start * h..(start + len) * h];
+            scores.resize(len, 0f32);
+            for head in 0..self.heads {
+                let off = head * d;
+                for i in 0..len {
+                    let q = &rows[i * 3 * h + off..i * 3 * h + off + d];
+                    for (j, s) in scores.iter_mut().enumerate() {
+                        let k = &rows[j * 3 * h + h + off..j * 3 * h + h + off + d];
+                        *s = dot(q, k) * scale;
+                    }
+                    softmax(&mut scores);
+                    let o = &mut out[i * h + off..i * h + off + d];
+                    for (j, &p) in scores.iter().enumerate() {
+                        let v = &rows[j * 3 * h + 2 * h + off..j * 3 * h + 2 * h + off + d];
+                        o.iter_mut().zip(v).for_each(|(o, v)| *o += p * v);
+                    }
+                }
+            }
+            start += len;
+        }
+        ctx
+    }
+}
+
+/// `x · Wᵀ + b (+ residual)` for all rows of `x` in one GEMM.
+fn matmul(x: &[f32], lin: &Linear, residual: Option<&[f32]>) -> Vec<f32> {
+    let rows = x.len() / lin.inp;
+    let mut y: Vec<f32> = match residual {
+        Some(r) => r.chunks_exact(lin.out).flat_map(|row| row.iter().zip(&lin.bias).map(|(r, b)| r + b)).collect(),
+        None => lin.bias.iter().copied().cycle().take(rows * lin.out).collect(),
+    };
+    debug_assert_eq!(y.len(), rows * lin.out);
+    // SAFETY: `y` is rows×out, `x` rows×inp and the weight out×inp, all row-major and live for
+    // the call; the strides below stay inside them (the weight is read transposed).
+    unsafe {
+        gemm(
+            rows,
+            lin.out,
+            lin.inp,
+            y.as_mut_ptr(),
+            1,
+            lin.out as isize,
+            true,
+            x.as_ptr(),
+            1,
+            lin.inp as isize,
+            lin.weight.as_ptr(),
+            lin.inp as isize,
+            1,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            Parallelism::Rayon(0),
+        );
+    }
+    y
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    // Eight partial sums keep the loop vectorised.
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+fn softmax(v: &mut [f32]) {
+    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0f32;
+    v.iter_mut().for_each(|x| {
+        *x = (*x - max).exp();
+        sum += *x;
+    });
+    v.iter_mut().for_each(|x| *x /= sum);
+}
+
+/// Exact (erf) GELU, as BERT's `hidden_act = "gelu"`.
+fn gelu(v: f32) -> f32 {
+    0.5 * v * (1.0 + erf_f32(v / std::f32::consts::SQRT_2))
+}
+
+fn layer_norm(x: &mut [f32], norm: &Norm, eps: f32) {
+    let dim = norm.gain.len();
+    for row in x.chunks_exact_mut(dim) {
+        let mean = row.iter().sum::<f32>() / dim as f32;
+        let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / dim as f32;
+        let inv = 1.0 / (var + eps).sqrt();
+        for ((v, g), b) in row.iter_mut().zip(&norm.gain).zip(&norm.bias) {
+            *v = (*v - mean) * inv * g + b;
+        }
+    }
+}
+
+/// Mean over the sequence's token rows, scaled to unit length.
+fn mean_pool(rows: &[f32], dim: usize) -> Vec<f32> {
+    let mut sum = vec![0f32; dim];
+    let mut count = 0f32;
+    for row in rows.chunks_exact(dim) {
+        count += 1.0;
+        sum.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+    }
+    let count = count.max(1.0);
+    sum.iter_mut().for_each(|s| *s /= count);
+    let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+    sum.iter_mut().for_each(|s| *s /= norm);
+    sum
+}
