@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 /// Switchboard: self-hostable contact-center intelligence (chatbot, live call analytics,
 /// post-call analytics) on one machine.
 #[derive(Debug, Parser)]
-#[command(name = "switchboard", version, about, long_about = None)]
+#[command(name = "switchboard", version)]
 struct Cli {
     #[command(flatten)]
     overrides: config::Overrides,
@@ -50,9 +50,20 @@ enum Eval {
     Faq(cmd::eval_faq::Args),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_json);
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line (with its causes), not a backtrace: this is a user-facing tool.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let o = &cli.overrides;
     runtime.block_on(async move {
