@@ -1,7 +1,6 @@
 //! A padding-free BERT encoder forward for MiniLM: every linear layer is one GEMM over all the
 //! batch's real tokens, attention runs per sequence, so short utterances cost only their tokens.
 
-use candle_core::cpu::erf::erf_f32;
 use candle_core::{DType, Tensor};
 use candle_nn::VarBuilder;
 use gemm::{Parallelism, gemm};
@@ -29,9 +28,11 @@ fn default_act() -> String {
     "gelu".into()
 }
 
-/// Weights of one linear layer kept as PyTorch stores them: `out` rows of `inp` inputs.
+/// Weights of one linear layer, transposed from PyTorch's layout to `inp` rows of `out` outputs
+/// and, where our AVX2 kernel runs, packed into its panels (`packed`).
 struct Linear {
     weight: Vec<f32>,
+    packed: bool,
     bias: Vec<f32>,
     inp: usize,
     out: usize,
@@ -78,7 +79,31 @@ fn tensor(vb: &VarBuilder, shape: &[usize], name: &str) -> Result<Vec<f32>, Load
 }
 
 fn linear(vb: &VarBuilder, inp: usize, out: usize) -> Result<Linear, LoadError> {
-    Ok(Linear { weight: tensor(vb, &[out, inp], "weight")?, bias: tensor(vb, &[out], "bias")?, inp, out })
+    let (weight, bias) = (tensor(vb, &[out, inp], "weight")?, tensor(vb, &[out], "bias")?);
+    Ok(Linear { weight, packed: false, bias, inp, out })
+}
+
+/// Rows of `w` (`out`×`inp`, row-major) become its columns.
+fn transpose(w: &[f32], out: usize, inp: usize) -> Vec<f32> {
+    let mut t = vec![0f32; w.len()];
+    for (o, row) in w.chunks_exact(inp).enumerate() {
+        for (i, &v) in row.iter().enumerate() {
+            t[i * out + o] = v;
+        }
+    }
+    t
+}
+
+impl Linear {
+    /// Converts PyTorch's `out×inp` weight into the layout `matmul` reads.
+    fn transposed(mut self) -> Self {
+        self.weight = transpose(&self.weight, self.out, self.inp);
+        if crate::kernel::available(self.out) {
+            self.weight = crate::kernel::pack(&self.weight, self.inp, self.out);
+            self.packed = true;
+        }
+        self
+    }
 }
 
 fn norm(vb: &VarBuilder, dim: usize) -> Result<Norm, LoadError> {
@@ -110,16 +135,17 @@ impl Encoder {
             );
             let qkv = Linear {
                 weight: [q.weight, k.weight, v.weight].concat(),
+                packed: false,
                 bias: [q.bias, k.bias, v.bias].concat(),
                 inp: h,
                 out: 3 * h,
             };
             layers.push(Layer {
-                qkv,
-                attn_out: linear(&att.pp("output.dense"), h, h)?,
+                qkv: qkv.transposed(),
+                attn_out: linear(&att.pp("output.dense"), h, h)?.transposed(),
                 attn_norm: norm(&att.pp("output.LayerNorm"), h)?,
-                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?,
-                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?,
+                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?.transposed(),
+                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?.transposed(),
                 out_norm: norm(&l.pp("output.LayerNorm"), h)?,
             });
         }
@@ -184,7 +210,7 @@ impl Encoder {
         let mut y = matmul(&ctx, &layer.attn_out, Some(x));
         layer_norm(&mut y, &layer.attn_norm, self.eps);
         let mut up = matmul(&y, &layer.up, None);
-        up.iter_mut().for_each(|v| *v = gelu(*v));
+        crate::kernel::gelu(&mut up);
         let mut z = matmul(&up, &layer.down, Some(&y));
         layer_norm(&mut z, &layer.out_norm, self.eps);
         z
@@ -232,8 +258,12 @@ fn matmul(x: &[f32], lin: &Linear, residual: Option<&[f32]>) -> Vec<f32> {
         None => lin.bias.iter().copied().cycle().take(rows * lin.out).collect(),
     };
     debug_assert_eq!(y.len(), rows * lin.out);
+    if lin.packed {
+        crate::kernel::matmul_acc(x, &lin.weight, &mut y, lin.inp, lin.out);
+        return y;
+    }
     // SAFETY: `y` is rows×out, `x` rows×inp and the weight out×inp, all row-major and live for
-    // the call; the strides below stay inside them (the weight is read transposed).
+    // the call; the strides below stay inside them (the weight is stored inp×out).
     unsafe {
         gemm(
             rows,
@@ -247,8 +277,8 @@ fn matmul(x: &[f32], lin: &Linear, residual: Option<&[f32]>) -> Vec<f32> {
             1,
             lin.inp as isize,
             lin.weight.as_ptr(),
-            lin.inp as isize,
             1,
+            lin.out as isize,
             1.0,
             1.0,
             false,
@@ -283,11 +313,6 @@ fn softmax(v: &mut [f32]) {
     v.iter_mut().for_each(|x| *x /= sum);
 }
 
-/// Exact (erf) GELU, as BERT's `hidden_act = "gelu"`.
-fn gelu(v: f32) -> f32 {
-    0.5 * v * (1.0 + erf_f32(v / std::f32::consts::SQRT_2))
-}
-
 fn layer_norm(x: &mut [f32], norm: &Norm, eps: f32) {
     let dim = norm.gain.len();
     for row in x.chunks_exact_mut(dim) {
@@ -313,4 +338,42 @@ fn mean_pool(rows: &[f32], dim: usize) -> Vec<f32> {
     let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
     sum.iter_mut().for_each(|s| *s /= norm);
     sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(x: &[f32], w_out_inp: &[f32], bias: &[f32], inp: usize, out: usize) -> Vec<f32> {
+        x.chunks_exact(inp)
+            .flat_map(|row| {
+                (0..out).map(move |o| {
+                    bias[o] + row.iter().zip(&w_out_inp[o * inp..(o + 1) * inp]).map(|(a, b)| a * b).sum::<f32>()
+                })
+            })
+            .collect()
+    }
+
+    /// Both layouts (AVX2 panels and the general GEMM) against a plain triple loop, for row
+    /// counts that leave every tile remainder.
+    #[test]
+    fn linear_layers_match_a_plain_matrix_product() {
+        let (inp, out) = (40, 48);
+        let w: Vec<f32> = (0..inp * out).map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0).collect();
+        let bias: Vec<f32> = (0..out).map(|i| i as f32 / 10.0).collect();
+        for rows in 1..=14 {
+            let x: Vec<f32> = (0..rows * inp).map(|i| ((i * 13 % 29) as f32 - 14.0) / 7.0).collect();
+            let want = naive(&x, &w, &bias, inp, out);
+            let fast = Linear { weight: w.clone(), packed: false, bias: bias.clone(), inp, out }.transposed();
+            let general = Linear { weight: transpose(&w, out, inp), packed: false, bias: bias.clone(), inp, out };
+            for lin in [&fast, &general] {
+                let got = matmul(&x, lin, None);
+                let worst = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+                assert!(worst < 1e-4, "rows {rows}, packed {}: {worst}", lin.packed);
+            }
+            let residual = vec![1.0f32; rows * out];
+            let got = matmul(&x, &fast, Some(&residual));
+            assert!(got.iter().zip(&want).all(|(a, b)| (a - b - 1.0).abs() < 1e-4), "residual, rows {rows}");
+        }
+    }
 }

@@ -6,6 +6,7 @@
 
 mod cache;
 mod encoder;
+mod kernel;
 mod minilm;
 mod persist;
 
