@@ -123,12 +123,15 @@ async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<Str
         sockets.push(ws);
     }
     let deadline = Instant::now() + Duration::from_secs(args.duration);
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, mut ws) in sockets.into_iter().enumerate() {
         let (latencies, errors, messages) = (latencies.clone(), errors.clone(), messages.clone());
         tasks.push(tokio::spawn(async move {
-            let mut rng = fastrand::Rng::with_seed(i as u64);
+            // A fresh seed per run and session: repeating a previous run's messages would let
+            // the server's embedding cache answer them without running the encoder.
+            let mut rng = fastrand::Rng::with_seed(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
             loop {
                 let gap = -interval * (1.0 - rng.f64()).ln();
                 let next = Instant::now() + Duration::from_secs_f64(gap);
