@@ -60,3 +60,30 @@ async fn shutdown_closes_chats_with_going_away_and_exits_cleanly() -> anyhow::Re
     assert_eq!(code, 1001, "{reason}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_article_fails_the_reindex_and_the_old_index_keeps_answering() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let knowledge = tmp.path().join("knowledge");
+    copy_dir(&repo_root().join("knowledge"), &knowledge)?;
+    let mut opts = Start::sample(Backend::Sqlite);
+    opts.knowledge_dir = knowledge.clone();
+    let server = Server::start_with(opts).await?;
+
+    std::fs::write(knowledge.join("broken.md"), "---\ntitle: [unclosed\n---\nbody\n")?;
+    let resp = server
+        .http()
+        .post(format!("{}/v1/knowledge/reindex", server.url))
+        .bearer_auth(&server.admin)
+        .send()
+        .await?;
+    assert_eq!(resp.status(), 400);
+    let err: serde_json::Value = resp.json().await?;
+    let message = err["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("broken.md:"), "names the file and line: {message}");
+
+    let agent = server.token("agent").await?;
+    let hits: Vec<serde_json::Value> = server.get_json("/v1/knowledge/search?q=branch%20opening%20hours", &agent).await?;
+    assert_eq!(hits[0]["document_id"], "opening-hours", "the previous index still answers: {hits:?}");
+    Ok(())
+}

@@ -111,8 +111,16 @@ fn open_knowledge(config: &Config, embedder: &dyn Embedder) -> anyhow::Result<Kn
     let docs = crate::cmd::knowledge::load_documents(config)?;
     let root = config.data_dir.join("knowledge");
     let bar = progress::bar("indexing knowledge");
+    if docs.is_empty() {
+        anyhow::bail!(
+            "the knowledge directory {} has no FAQ documents; add Markdown articles (see knowledge/README.md) \
+             or set knowledge_dir to where they are",
+            config.knowledge_dir.display()
+        );
+    }
     let knowledge =
-        Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| progress::update(&bar, done, total))?;
+        Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| progress::update(&bar, done, total))
+            .with_context(|| format!("building the knowledge index in {}", root.display()))?;
     if knowledge.snapshot().documents() != docs.as_slice() {
         knowledge.reindex(docs, embedder, &mut |done, total| progress::update(&bar, done, total))?;
     }
