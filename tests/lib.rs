@@ -34,9 +34,10 @@ pub struct Server {
     tmp: Option<tempfile::TempDir>,
 }
 
-/// Root of the repository (this crate lives in `tests/`).
+/// Root of the repository (this crate lives in `tests/`). Read at run time, because a shared
+/// target dir may hold a test binary compiled in another checkout of the same sources.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+    std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()).parent().expect("repo root").to_path_buf()
 }
 
 /// The `switchboard` binary built next to this test binary.

@@ -7,7 +7,7 @@ use super::*;
 use crate::eval::{LabelledRow, evaluate, read_csv};
 
 fn banking77(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
         .join("../../../shared/data/banking77")
         .join(file)
 }
