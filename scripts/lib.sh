@@ -29,7 +29,14 @@ need_toolchains() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs) first" >&2; exit 1; }
   command -v node >/dev/null && command -v npm >/dev/null || apt_need nodejs npm
   command -v python3 >/dev/null || apt_need python3 python3-pip
-  apt_need pkg-config
+  # whisper.cpp (through whisper-rs) is built with cmake; its bindings need libclang.
+  apt_need pkg-config cmake clang libclang-dev
+}
+
+# Installs the default Whisper model (tiny.en, q8_0) into the model cache when missing; the
+# converter is Switchboard's own, so this runs after the build.
+whisper_model() {
+  "$CARGO_TARGET_DIR/debug/switchboard" models install tiny.en
 }
 
 # Builds web/dist when it is missing or older than its sources.

@@ -10,5 +10,6 @@ need_toolchains
 build_web
 say "building switchboard"
 cargo build -p switchboard
+whisper_model
 say "starting switchboard (Ctrl-C stops it; the first start prints the admin token once)"
 exec "$CARGO_TARGET_DIR/debug/switchboard" serve "$@"

@@ -13,6 +13,7 @@ export SWITCHBOARD_TEST_PG="${SWITCHBOARD_TEST_PG:-postgres://postgres@127.0.0.1
 
 say "building"
 cargo build -p switchboard
+whisper_model
 cargo test --workspace --no-run
 
 say "Rust tests (unit + end-to-end, SQLite and PostgreSQL)"

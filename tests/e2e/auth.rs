@@ -10,6 +10,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/v1/knowledge/search?q=opening%20hours", "agent"),
     ("GET", "/v1/chat/sessions", "supervisor"),
     ("GET", "/v1/missed-utterances", "supervisor"),
+    ("GET", "/v1/calls", "supervisor"),
     ("GET", "/v1/tokens", "admin"),
     ("POST", "/v1/knowledge/reindex", "admin"),
     ("GET", "/metrics", "admin"),

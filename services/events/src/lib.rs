@@ -29,6 +29,48 @@ pub enum Event {
         text: String,
         at: DateTime<Utc>,
     },
+    /// Call audio started (or resumed) streaming; supervisors' live view lists it.
+    CallStarted {
+        call_id: String,
+        from_number: Option<String>,
+        to_number: Option<String>,
+        agent_id: Option<String>,
+        /// Where this connection's audio starts in the call (non-zero after a reconnect).
+        offset_ms: u64,
+        at: DateTime<Utc>,
+    },
+    /// Live text of speech still in progress; replaced by later partials and the final.
+    CallPartial {
+        call_id: String,
+        channel: u32,
+        speaker: String,
+        start_ms: u64,
+        stable: String,
+        unstable: String,
+    },
+    /// A finished utterance, already stored with the call: enrichment and the sidebar start here.
+    CallSegment {
+        call_id: String,
+        seq: u32,
+        channel: u32,
+        speaker: String,
+        start_ms: u64,
+        end_ms: u64,
+        text: String,
+        confidence: f32,
+    },
+    /// Transcription of a call is behind real time by this much.
+    CallLagging { call_id: String, behind_ms: u64 },
+    /// A call's stream ended: `completed`, or `incomplete` when the client vanished or broke it.
+    CallEnded {
+        call_id: String,
+        status: String,
+        /// Why it ended when not cleanly, as told to the client.
+        reason: Option<String>,
+        audio_ms: u64,
+        segments: u32,
+        at: DateTime<Utc>,
+    },
 }
 
 /// Publishing side of the bus, shared by every producer.

@@ -76,7 +76,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn limit(&self) -> Result<u32, ApiError> {
+    pub(crate) fn limit(&self) -> Result<u32, ApiError> {
         match self.limit {
             None => Ok(100),
             Some(n @ 1..=1000) => Ok(n),

@@ -6,7 +6,7 @@
 
 use std::num::NonZeroU32;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -16,6 +16,7 @@ use switchboard_chat::{ChatError, SessionInfo};
 use crate::error::ApiError;
 use crate::wire::{ClientMessage, ServerMessage};
 use crate::AppState;
+use crate::ws_close::close;
 
 /// Query parameters of the websocket URL.
 #[derive(Debug, Deserialize)]
@@ -159,15 +160,6 @@ async fn reply_error(socket: &mut WebSocket, code: &'static str, message: String
 async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> Result<(), axum::Error> {
     let json = serde_json::to_string(msg).expect("server messages serialise");
     socket.send(Message::Text(json.into())).await
-}
-
-async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
-    // Close reasons are limited to 123 bytes by the protocol.
-    let mut reason = reason.to_string();
-    while reason.len() > 123 {
-        reason.pop();
-    }
-    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
 }
 
 #[cfg(test)]

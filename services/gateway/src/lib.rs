@@ -6,10 +6,15 @@
 
 mod api;
 mod auth;
+mod call_wire;
+mod calls_api;
+mod calls_ws;
 mod chat_ws;
 mod error;
 mod telemetry;
+mod twilio_ws;
 mod web;
+mod ws_close;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -19,7 +24,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
+use switchboard_calls::CallService;
 use switchboard_chat::ChatService;
+use switchboard_events::EventBus;
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
 use tokio::net::TcpListener;
@@ -42,6 +49,10 @@ pub struct AppState {
     /// Cancelled on shutdown: websockets stop taking messages, finish their turn and close.
     pub shutdown: CancellationToken,
     pub limits: Limits,
+    /// Live calls; `None` when call transcription is off (`asr.engine = "off"`).
+    pub calls: Option<Arc<CallService>>,
+    /// The event bus, for live feeds.
+    pub bus: Arc<dyn EventBus>,
 }
 
 /// Where the browser UI lives and what the public widget is configured with.
@@ -82,10 +93,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/bots/{bot}", get(api::show_bot))
         .route("/v1/chat/sessions/{id}/transcript", get(api::transcript))
         .route("/v1/knowledge/search", get(api::search_knowledge))
+        .route("/v1/calls/ingest", get(calls_ws::upgrade))
+        .route("/v1/calls/live", get(calls_api::live))
+        .route("/v1/calls/{id}", get(calls_api::get_call))
         .route_layer(guard(state.clone(), auth::agent));
     let supervisor = Router::new()
         .route("/v1/chat/sessions", get(api::list_sessions))
         .route("/v1/missed-utterances", get(api::list_missed))
+        .route("/v1/calls", get(calls_api::list_calls))
         .route_layer(guard(state.clone(), auth::supervisor));
     let admin = Router::new()
         .route("/v1/tokens", get(api::list_tokens).post(api::create_token))
@@ -96,7 +111,9 @@ pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
-        .route("/openapi.json", get(api::openapi));
+        .route("/openapi.json", get(api::openapi))
+        // Twilio cannot send headers: the token is checked inside (URL or customParameters).
+        .route("/v1/calls/twilio", get(twilio_ws::upgrade));
 
     Router::new()
         .merge(client)

@@ -1,5 +1,5 @@
-//! Persistence for sessions, transcripts, missed utterances, bot versions and API tokens, on
-//! SQLite or PostgreSQL; the only crate in Switchboard that writes SQL.
+//! Persistence for sessions, transcripts, missed utterances, bot versions, API tokens and live
+//! calls, on SQLite or PostgreSQL; the only crate in Switchboard that writes SQL.
 //!
 //! Open a [`Store`] with [`Store::connect`], which applies the embedded migrations:
 //! - `sqlite://path/to/file.db` (relative, or `sqlite:///abs/path.db`; file and directory created
@@ -16,10 +16,13 @@
 //! - missed utterances: [`Store::record_missed`], [`Store::list_missed`]
 //! - bot versions: [`Store::save_bot_version`], [`Store::active_bot_version`],
 //!   [`Store::activate_bot_version`], [`Store::list_bot_versions`]
+//! - live calls: [`Store::start_call`], [`Store::append_call_segment`],
+//!   [`Store::update_call_audio`], [`Store::end_call`], [`Store::get_call`], [`Store::list_calls`],
+//!   [`Store::call_segments`], [`Store::mark_live_calls_incomplete`]
 //! - health: [`Store::ping`]
 //!
 //! Times are UTC and stored with microsecond precision (what PostgreSQL keeps); ids are UUID v7
-//! strings, so they sort by creation time.
+//! strings, so they sort by creation time (calls keep the client's call id instead).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -43,6 +46,7 @@ macro_rules! on_pool {
 }
 
 mod bots;
+mod calls;
 mod error;
 mod sessions;
 mod tokens;
@@ -53,7 +57,8 @@ mod tests;
 
 pub use error::{Result, StoreError};
 pub use types::{
-    BotVersionRecord, MISSED_REASONS, MissedRecord, MissedUtterance, Role, SOURCE_KINDS,
+    BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallRecord, CallSegmentRecord,
+    CallStart, MISSED_REASONS, MissedRecord, MissedUtterance, NewCallSegment, Role, SOURCE_KINDS,
     SessionRecord, Speaker, TokenInfo, TurnRecord,
 };
 

@@ -189,3 +189,106 @@ pub struct BotVersionRecord {
     /// Whether this is the version new sessions should use.
     pub active: bool,
 }
+
+/// Allowed values of [`CallStart::source`]: which client streams the call's audio.
+pub const CALL_SOURCES: &[&str] = &["lca", "twilio", "batch"];
+
+/// Allowed values of [`CallRecord::status`]; a call is `live` while a connection streams it.
+pub const CALL_STATUSES: &[&str] = &["live", "completed", "incomplete"];
+
+/// Allowed channel roles and segment speakers on a call.
+pub const CALL_SPEAKERS: &[&str] = &["customer", "agent"];
+
+/// What a connection announces when it starts (or resumes) streaming a call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallStart {
+    /// The client's call id (Amazon LCA `callId`, Twilio `callSid`), so reconnects find the call.
+    pub id: String,
+    /// "lca", "twilio" or "batch" (see [`CALL_SOURCES`]).
+    pub source: String,
+    /// Caller number, if the client says.
+    pub from_number: Option<String>,
+    /// Dialled number, if the client says.
+    pub to_number: Option<String>,
+    /// Agent handling the call, if known.
+    pub agent_id: Option<String>,
+    /// Audio sample rate in Hz; a reconnect must send the same.
+    pub sample_rate: u32,
+    /// Audio encoding name (e.g. "pcm", "mulaw"); a reconnect must send the same.
+    pub encoding: String,
+    /// Who speaks on each channel, by channel index ("customer"/"agent").
+    pub channel_roles: Vec<String>,
+}
+
+/// A stored call with where its audio stands, so a reconnect knows where to continue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRecord {
+    /// The client's call id.
+    pub id: String,
+    /// Which client streamed it (see [`CALL_SOURCES`]).
+    pub source: String,
+    /// Caller number, if known.
+    pub from_number: Option<String>,
+    /// Dialled number, if known.
+    pub to_number: Option<String>,
+    /// Agent handling the call, if known.
+    pub agent_id: Option<String>,
+    /// Audio sample rate in Hz.
+    pub sample_rate: u32,
+    /// Audio encoding name.
+    pub encoding: String,
+    /// Who speaks on each channel.
+    pub channel_roles: Vec<String>,
+    /// "live", "completed" or "incomplete" (see [`CALL_STATUSES`]).
+    pub status: String,
+    /// When the first connection started it.
+    pub started_at: DateTime<Utc>,
+    /// When anything about it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When the last connection ended it; `None` while live.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Audio received so far across connections: the offset a reconnect appends at.
+    pub audio_ms: u64,
+    /// How many connections have streamed it.
+    pub connections: u32,
+    /// How many transcript segments it has.
+    pub segments: u32,
+}
+
+/// A finished transcript segment to add to a call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCallSegment {
+    /// Audio channel it was heard on.
+    pub channel: u32,
+    /// "customer" or "agent" (see [`CALL_SPEAKERS`]).
+    pub speaker: String,
+    /// Start, in ms from the start of the call's audio.
+    pub start_ms: u64,
+    /// End, in ms from the start of the call's audio (not before `start_ms`).
+    pub end_ms: u64,
+    /// What was said (non-empty).
+    pub text: String,
+    /// Recogniser confidence in [0, 1].
+    pub confidence: f32,
+}
+
+/// A stored transcript segment of a call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSegmentRecord {
+    /// Position in append order, from 0 per call.
+    pub seq: u32,
+    /// Audio channel it was heard on.
+    pub channel: u32,
+    /// "customer" or "agent".
+    pub speaker: String,
+    /// Start, in ms from the start of the call's audio.
+    pub start_ms: u64,
+    /// End, in ms from the start of the call's audio.
+    pub end_ms: u64,
+    /// What was said.
+    pub text: String,
+    /// Recogniser confidence in [0, 1].
+    pub confidence: f32,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+}

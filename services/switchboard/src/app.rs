@@ -6,7 +6,7 @@ use anyhow::Context;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
 use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MiniLm};
-use switchboard_events::InProcessBus;
+use switchboard_events::{EventBus, InProcessBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
 
@@ -27,6 +27,7 @@ pub struct App {
     pub embedder: Arc<dyn Embedder>,
     pub chat: Arc<ChatService>,
     pub knowledge: Arc<Knowledge>,
+    pub bus: Arc<dyn EventBus>,
 }
 
 /// Connects storage (migrating it), loads the encoder, the bots and the knowledge index.
@@ -43,10 +44,10 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
 
     let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
     save_embedding_cache(config, &cached);
-    let bus = Arc::new(InProcessBus::new(1024));
+    let bus: Arc<dyn EventBus> = Arc::new(InProcessBus::new(4096));
     let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
-    let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus));
-    Ok(App { store, embedder, chat, knowledge })
+    let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus.clone()));
+    Ok(App { store, embedder, chat, knowledge, bus })
 }
 
 /// Opens the database named in the configuration and applies migrations.

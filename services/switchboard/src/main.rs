@@ -1,6 +1,7 @@
 //! The `switchboard` binary: parses the command line and hands off to one command module.
 
 mod app;
+mod asr;
 mod cmd;
 mod config;
 mod progress;
@@ -37,6 +38,11 @@ enum Command {
     Token(cmd::token::TokenCommand),
     /// Talk to a bot from the terminal.
     Chat(cmd::chat::Args),
+    /// Install and list Whisper speech models.
+    #[command(subcommand)]
+    Models(cmd::models::ModelsCommand),
+    /// Transcribe a recording into a speaker-labelled transcript.
+    Transcribe(cmd::transcribe::Args),
     /// Measure quality and speed on labelled data.
     #[command(subcommand)]
     Eval(Eval),
@@ -48,6 +54,8 @@ enum Eval {
     Nlu(cmd::eval_nlu::Args),
     /// Recall@1, recall@5 and MRR of the knowledge retrieval.
     Faq(cmd::eval_faq::Args),
+    /// Word error rate and real-time factor of speech recognition.
+    Asr(cmd::eval_asr::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -73,6 +81,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Knowledge(c) => cmd::knowledge::run(c, o).await,
             Command::Token(c) => cmd::token::run(c, o).await,
             Command::Chat(args) => cmd::chat::run(args, o).await,
+            Command::Models(c) => cmd::models::run(c, o).await,
+            Command::Transcribe(args) => cmd::transcribe::run(args, o).await,
+            Command::Eval(Eval::Asr(args)) => cmd::eval_asr::run(args, o).await,
             Command::Eval(Eval::Nlu(args)) => tokio::task::block_in_place(|| cmd::eval_nlu::run(args)),
             Command::Eval(Eval::Faq(args)) => tokio::task::block_in_place(|| cmd::eval_faq::run(args)),
         }
@@ -81,7 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Logs go to stderr so commands that print results (`eval --json`) keep stdout clean.
 fn init_tracing(json: bool) {
-    let filter = EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info,whisper_rs=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();

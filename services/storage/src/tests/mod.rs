@@ -1,5 +1,6 @@
-//! One suite, run against both backends: every case in `tokens`, `sessions` and `bots` becomes
-//! `tests::sqlite::<case>` (fresh file in a temp dir) and `tests::postgres::<case>` (fresh schema).
+//! One suite, run against both backends: every case in `tokens`, `sessions`, `bots` and `calls`
+//! becomes `tests::sqlite::<case>` (fresh file in a temp dir) and `tests::postgres::<case>` (fresh
+//! schema).
 //!
 //! PostgreSQL: `SWITCHBOARD_TEST_PG` names the database (default below); `skip` skips the
 //! PostgreSQL half; any other failure to connect fails the test.
@@ -12,6 +13,7 @@ use sqlx::postgres::PgPoolOptions;
 use crate::{Role, Store, StoreError};
 
 mod bots;
+mod calls;
 mod sessions;
 mod tokens;
 
@@ -136,6 +138,21 @@ both_backends! {
         duplicate_bot_version_conflicts_and_keeps_existing,
         activating_unknown_version_is_not_found_and_keeps_active,
         non_json_definition_is_rejected,
+    ],
+    calls: [
+        new_call_starts_live_and_reads_back,
+        segments_read_back_in_audio_order,
+        reconnect_resumes_where_audio_stopped,
+        second_start_while_live_conflicts_and_keeps_call,
+        reconnect_with_other_format_conflicts_and_changes_nothing,
+        concurrent_segment_appends_get_distinct_seqs,
+        concurrent_starts_have_one_winner,
+        invalid_segments_are_rejected_and_write_nothing,
+        invalid_call_starts_are_rejected_and_write_nothing,
+        unknown_call_is_not_found_and_writes_nothing,
+        mark_live_calls_incomplete_after_restart,
+        call_audio_never_moves_backwards,
+        calls_are_listed_newest_first,
     ],
 }
 

@@ -2,8 +2,11 @@
 
 pub mod bot;
 pub mod chat;
+pub mod eval_asr;
 pub mod eval_faq;
 pub mod eval_nlu;
 pub mod knowledge;
+pub mod models;
 pub mod serve;
 pub mod token;
+pub mod transcribe;

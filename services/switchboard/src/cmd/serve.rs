@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use switchboard_calls::{CallLimits, CallService};
 use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, WebConfig};
 use switchboard_storage::{Role, Store, StoreError};
 use tokio::net::TcpListener;
@@ -21,6 +22,21 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
     let app = crate::app::build(&config).await?;
     bootstrap_admin(&app.store).await?;
     let widget_token = widget_token(&app.store, &config).await?;
+    let calls = match crate::asr::recognizer(&config).await? {
+        Some(recognizer) => {
+            let calls = CallService::new(app.store.clone(), app.bus.clone(), recognizer, CallLimits::default());
+            let recovered = calls.recover().await?;
+            if recovered > 0 {
+                tracing::warn!(calls = recovered, "calls left live by the previous run were marked incomplete");
+            }
+            tracing::info!(engine = calls.engine(), "call transcription ready");
+            Some(Arc::new(calls))
+        }
+        None => {
+            tracing::info!("call transcription is off (asr.engine = \"off\")");
+            None
+        }
+    };
 
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
@@ -47,6 +63,8 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
             messages_per_second: config.messages_per_second,
             ..Limits::default()
         },
+        calls,
+        bus: app.bus.clone(),
     };
     tokio::spawn(signal_shutdown(shutdown));
     // Tests and scripts wait for this exact line to learn the port.

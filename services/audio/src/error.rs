@@ -1,0 +1,20 @@
+/// Why audio could not be taken in; every variant names what was wrong so a client can fix it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AudioError {
+    #[error("unsupported sample rate {0} Hz (supported: 8000, 16000)")]
+    UnsupportedRate(u32),
+    #[error("unsupported channel count {0} (supported: 1 or 2)")]
+    UnsupportedChannels(u16),
+    #[error("unknown audio encoding `{0}` (supported: pcm16le, mulaw, alaw)")]
+    UnknownEncoding(String),
+    #[error("{bytes} bytes is not a whole number of {frame_bytes}-byte sample frames")]
+    PartialFrame { bytes: usize, frame_bytes: usize },
+    #[error("chunk holds {ms} ms of audio; at most {max_ms} ms per chunk")]
+    ChunkTooLong { ms: u64, max_ms: u64 },
+    #[error("WAV header: {0}")]
+    BadWavHeader(String),
+    #[error("WAV header says {found}, but the call was started with {declared}")]
+    WavMismatch { found: String, declared: String },
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+}

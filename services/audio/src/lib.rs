@@ -1,0 +1,24 @@
+//! Call audio in: from bytes on a websocket to 16 kHz utterances ready for a recognizer.
+//!
+//! Each stage is a small type with one job: [`AudioFormat`] decodes wire bytes into PCM per
+//! channel, [`riff`] finds the samples inside a WAV header, [`Resampler`] brings any supported rate
+//! to the 16 kHz that Whisper and the VAD expect, and [`Segmenter`] cuts a channel into utterances
+//! with a neural voice activity detector. No networking, no recognizer here.
+
+mod error;
+mod format;
+pub mod riff;
+mod resample;
+mod vad;
+mod wav;
+
+pub use error::AudioError;
+pub use format::{AudioFormat, Encoding};
+pub use resample::{Resampler, TARGET_RATE};
+pub use vad::{Segmenter, SegmenterEvent, Utterance, VadConfig};
+pub use wav::{Recording, read_wav};
+
+/// PCM16 to the [-1, 1] floats the VAD and Whisper take.
+pub fn to_f32(samples: &[i16]) -> Vec<f32> {
+    samples.iter().map(|&s| f32::from(s) / 32768.0).collect()
+}

@@ -1,0 +1,19 @@
+//! Live calls: call audio in, transcript out, stored and published while the call goes on.
+//!
+//! The pipeline of one call reads like sources → transforms → sinks:
+//! - a transport (the gateway's LCA or Twilio websocket) hands a [`CallSession`] wire bytes;
+//! - [`input`] turns them into PCM per channel: WAV header skipped, format checked, Twilio's two
+//!   tracks lined up into stereo;
+//! - a [`Recognizer`](switchboard_transcription::Recognizer) turns PCM into partial and final
+//!   segments;
+//! - [`sink`] stores finals with the call and publishes every event on the bus.
+
+mod error;
+pub mod input;
+mod service;
+mod session;
+mod sink;
+
+pub use error::CallError;
+pub use service::{CallLimits, CallService, CallStart, Source};
+pub use session::{CallSession, CallSummary, Outcome};

@@ -1,0 +1,141 @@
+//! Starting calls: validation, storage of the call, the recognizer stream and the sink.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use switchboard_audio::AudioFormat;
+use switchboard_events::{Event, EventBus};
+use switchboard_storage::Store;
+use switchboard_transcription::{Recognizer, Speaker, StreamSpec};
+
+use crate::session::CallSession;
+use crate::{CallError, sink};
+
+/// Where a call's audio comes from; stored with the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Amazon Live Call Analytics' websocket client (or anything speaking its protocol).
+    Lca,
+    /// Twilio Media Streams.
+    Twilio,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Lca => "lca",
+            Source::Twilio => "twilio",
+        }
+    }
+}
+
+/// Everything known when a call starts.
+#[derive(Debug, Clone)]
+pub struct CallStart {
+    pub call_id: String,
+    pub source: Source,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub agent_id: Option<String>,
+    pub format: AudioFormat,
+    /// One role per channel, in channel order.
+    pub roles: Vec<Speaker>,
+}
+
+/// Limits that protect the server from one misbehaving call.
+#[derive(Debug, Clone)]
+pub struct CallLimits {
+    /// Longest audio chunk accepted in one frame.
+    pub max_chunk_ms: u64,
+    /// How long to wait for the last finals after a call ends before giving up on them.
+    pub finish_timeout: Duration,
+}
+
+impl Default for CallLimits {
+    fn default() -> Self {
+        Self { max_chunk_ms: 1000, finish_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// Runs every live call of this process.
+pub struct CallService {
+    store: Store,
+    bus: Arc<dyn EventBus>,
+    recognizer: Arc<dyn Recognizer>,
+    limits: CallLimits,
+}
+
+impl CallService {
+    /// A service that transcribes with `recognizer`, stores in `store` and publishes on `bus`.
+    pub fn new(store: Store, bus: Arc<dyn EventBus>, recognizer: Arc<dyn Recognizer>, limits: CallLimits) -> Self {
+        Self { store, bus, recognizer, limits }
+    }
+
+    /// Calls left `live` by a previous process cannot resume: mark them incomplete (at start-up).
+    pub async fn recover(&self) -> Result<u64, CallError> {
+        Ok(self.store.mark_live_calls_incomplete().await?)
+    }
+
+    /// The engine in use, for logs and health.
+    pub fn engine(&self) -> &'static str {
+        self.recognizer.name()
+    }
+
+    /// Starts (or, for a known call id, resumes) a call; audio then goes to the returned session.
+    pub async fn start(&self, start: CallStart) -> Result<CallSession, CallError> {
+        if start.roles.len() != usize::from(start.format.channels) {
+            return Err(CallError::Invalid(format!(
+                "{} channel role(s) for {} channel(s)",
+                start.roles.len(),
+                start.format.channels
+            )));
+        }
+        let record = self
+            .store
+            .start_call(&switchboard_storage::CallStart {
+                id: start.call_id.clone(),
+                source: start.source.as_str().into(),
+                from_number: start.from_number.clone(),
+                to_number: start.to_number.clone(),
+                agent_id: start.agent_id.clone(),
+                sample_rate: start.format.sample_rate,
+                encoding: format!("{:?}", start.format.encoding).to_lowercase(),
+                channel_roles: start.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            })
+            .await?;
+        let spec = StreamSpec {
+            call_id: start.call_id.clone(),
+            sample_rate: start.format.sample_rate,
+            channels: start.roles.clone(),
+            offset_ms: record.audio_ms,
+        };
+        let stream = match self.recognizer.open(spec) {
+            Ok(stream) => stream,
+            Err(error) => {
+                let _ = self.store.end_call(&start.call_id, "incomplete", record.audio_ms).await;
+                return Err(error.into());
+            }
+        };
+        self.bus.publish(Event::CallStarted {
+            call_id: start.call_id.clone(),
+            from_number: start.from_number.clone(),
+            to_number: start.to_number.clone(),
+            agent_id: start.agent_id.clone(),
+            offset_ms: record.audio_ms,
+            at: Utc::now(),
+        });
+        metrics::gauge!("switchboard_calls_live").increment(1.0);
+        tracing::info!(call = %start.call_id, offset_ms = record.audio_ms, engine = self.recognizer.name(), "call started");
+        let sink = sink::spawn(self.store.clone(), Arc::clone(&self.bus), start.call_id.clone(), stream.events);
+        Ok(CallSession::new(
+            start,
+            record.audio_ms,
+            stream.audio,
+            sink,
+            self.store.clone(),
+            Arc::clone(&self.bus),
+            self.limits.clone(),
+        ))
+    }
+}

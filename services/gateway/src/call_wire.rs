@@ -1,0 +1,87 @@
+//! JSON shapes of the call-audio protocols (Amazon LCA's websocket client, Twilio Media Streams)
+//! and of the live call feed.
+
+use serde::{Deserialize, Serialize};
+
+/// A text frame from an LCA-style client.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "callEvent", rename_all = "UPPERCASE")]
+pub enum LcaEvent {
+    Start(LcaStart),
+    End(LcaEnd),
+}
+
+/// `{"callEvent":"START", …}`: LCA's fields, plus optional ones of ours for the audio shape.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LcaStart {
+    pub call_id: String,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub agent_id: Option<String>,
+    pub sampling_rate: u32,
+    /// Ours: `pcm16le` (default), `mulaw`, `alaw`.
+    pub encoding: Option<String>,
+    /// Ours: 1 or 2 (default 2, interleaved).
+    pub channels: Option<u16>,
+    /// Ours: role of each channel, default `["customer", "agent"]`.
+    pub channel_roles: Option<Vec<String>>,
+}
+
+/// `{"callEvent":"END","callId":…}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LcaEnd {
+    pub call_id: String,
+}
+
+/// A Twilio Media Streams message.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+pub enum TwilioEvent {
+    Connected {},
+    Start { start: TwilioStart },
+    Media { media: TwilioMedia },
+    Stop {},
+    Mark {},
+    Dtmf {},
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioStart {
+    pub stream_sid: String,
+    pub call_sid: Option<String>,
+    #[serde(default)]
+    pub tracks: Vec<String>,
+    #[serde(default)]
+    pub custom_parameters: std::collections::HashMap<String, String>,
+    pub media_format: Option<TwilioMediaFormat>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioMediaFormat {
+    pub encoding: String,
+    pub sample_rate: u32,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TwilioMedia {
+    pub track: String,
+    /// Base64 audio in the stream's encoding.
+    pub payload: String,
+}
+
+/// What the live feed (`/v1/calls/live`) sends: one JSON object per call event.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage {
+    CallStarted { call_id: String, from_number: Option<String>, to_number: Option<String>, agent_id: Option<String>, offset_ms: u64 },
+    Partial { call_id: String, channel: u32, speaker: String, start_ms: u64, stable: String, unstable: String },
+    Segment { call_id: String, seq: u32, channel: u32, speaker: String, start_ms: u64, end_ms: u64, text: String, confidence: f32 },
+    Lagging { call_id: String, behind_ms: u64 },
+    CallEnded { call_id: String, status: String, reason: Option<String>, audio_ms: u64, segments: u32 },
+    /// The feed fell behind and skipped this many events.
+    Skipped { events: u64 },
+}

@@ -1,0 +1,151 @@
+//! Calls over HTTP: list, one call with its transcript, and the live feed of call events.
+
+use axum::Json;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use switchboard_events::{Event, Received};
+use switchboard_storage::{CallRecord, CallSegmentRecord};
+
+use crate::AppState;
+use crate::api::ListParams;
+use crate::call_wire::LiveMessage;
+use crate::error::ApiError;
+use crate::ws_close::close;
+
+/// A call as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct CallView {
+    id: String,
+    source: String,
+    from_number: Option<String>,
+    to_number: Option<String>,
+    agent_id: Option<String>,
+    sample_rate: u32,
+    channel_roles: Vec<String>,
+    status: String,
+    started_at: String,
+    ended_at: Option<String>,
+    audio_ms: u64,
+    connections: u32,
+    segments: u32,
+}
+
+impl From<CallRecord> for CallView {
+    fn from(c: CallRecord) -> Self {
+        Self {
+            id: c.id,
+            source: c.source,
+            from_number: c.from_number,
+            to_number: c.to_number,
+            agent_id: c.agent_id,
+            sample_rate: c.sample_rate,
+            channel_roles: c.channel_roles,
+            status: c.status,
+            started_at: c.started_at.to_rfc3339(),
+            ended_at: c.ended_at.map(|t| t.to_rfc3339()),
+            audio_ms: c.audio_ms,
+            connections: c.connections,
+            segments: c.segments,
+        }
+    }
+}
+
+/// One stored utterance of a call.
+#[derive(Debug, Serialize)]
+pub struct SegmentView {
+    seq: u32,
+    channel: u32,
+    speaker: String,
+    start_ms: u64,
+    end_ms: u64,
+    text: String,
+    confidence: f32,
+}
+
+impl From<CallSegmentRecord> for SegmentView {
+    fn from(s: CallSegmentRecord) -> Self {
+        Self { seq: s.seq, channel: s.channel, speaker: s.speaker, start_ms: s.start_ms, end_ms: s.end_ms, text: s.text, confidence: s.confidence }
+    }
+}
+
+/// A call and its transcript so far.
+#[derive(Debug, Serialize)]
+pub struct CallDetail {
+    #[serde(flatten)]
+    call: CallView,
+    transcript: Vec<SegmentView>,
+}
+
+pub async fn list_calls(State(state): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<Vec<CallView>>, ApiError> {
+    let calls = state.store.list_calls(p.limit()?).await?;
+    Ok(Json(calls.into_iter().map(CallView::from).collect()))
+}
+
+pub async fn get_call(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CallDetail>, ApiError> {
+    let call = state.store.get_call(&id).await?;
+    let transcript = state.store.call_segments(&id).await?;
+    Ok(Json(CallDetail { call: call.into(), transcript: transcript.into_iter().map(SegmentView::from).collect() }))
+}
+
+/// Query of the live feed.
+#[derive(Debug, Deserialize)]
+pub struct LiveParams {
+    /// Only this call's events.
+    call: Option<String>,
+}
+
+/// Live partials, segments and call starts/ends as they happen (the agent sidebar and the
+/// supervisor wall read this).
+pub async fn live(State(state): State<AppState>, Query(p): Query<LiveParams>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| feed(socket, state, p.call))
+}
+
+async fn feed(mut socket: WebSocket, state: AppState, only: Option<String>) {
+    let mut events = state.bus.subscribe();
+    loop {
+        let received = tokio::select! {
+            _ = state.shutdown.cancelled() => {
+                close(&mut socket, close_code::AWAY, "server shutting down").await;
+                return;
+            }
+            incoming = socket.recv() => match incoming {
+                None | Some(Ok(Message::Close(_))) | Some(Err(_)) => return,
+                Some(Ok(_)) => continue,
+            },
+            received = events.recv() => received,
+        };
+        let message = match received {
+            Received::Event(event) => match live_message(event) {
+                Some((call_id, message)) if only.as_deref().is_none_or(|c| c == call_id) => message,
+                _ => continue,
+            },
+            Received::Lagged(events) => LiveMessage::Skipped { events },
+            Received::Closed => return,
+        };
+        let json = serde_json::to_string(&message).expect("live messages serialise");
+        if socket.send(Message::Text(json.into())).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn live_message(event: Event) -> Option<(String, LiveMessage)> {
+    Some(match event {
+        Event::CallStarted { call_id, from_number, to_number, agent_id, offset_ms, .. } => {
+            (call_id.clone(), LiveMessage::CallStarted { call_id, from_number, to_number, agent_id, offset_ms })
+        }
+        Event::CallPartial { call_id, channel, speaker, start_ms, stable, unstable } => {
+            (call_id.clone(), LiveMessage::Partial { call_id, channel, speaker, start_ms, stable, unstable })
+        }
+        Event::CallSegment { call_id, seq, channel, speaker, start_ms, end_ms, text, confidence } => {
+            (call_id.clone(), LiveMessage::Segment { call_id, seq, channel, speaker, start_ms, end_ms, text, confidence })
+        }
+        Event::CallLagging { call_id, behind_ms } => (call_id.clone(), LiveMessage::Lagging { call_id, behind_ms }),
+        Event::CallEnded { call_id, status, reason, audio_ms, segments, .. } => {
+            (call_id.clone(), LiveMessage::CallEnded { call_id, status, reason, audio_ms, segments })
+        }
+        Event::ChatTurn { .. } | Event::MissedUtterance { .. } => return None,
+    })
+}

@@ -1,0 +1,5 @@
+//! The real SDK client against the wire-level fake, through the `Recognizer` interface.
+
+mod calls;
+mod common;
+mod failures;

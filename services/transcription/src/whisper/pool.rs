@@ -1,0 +1,134 @@
+//! The decoders: one Whisper state per worker thread, one queue in front of them.
+//!
+//! ggml's worker threads spin, so on a small machine many concurrent decodes with several threads
+//! each are slower than a few states each owning a core. Finals go before partials; a newer
+//! partial for the same channel replaces one still waiting (nobody wants stale live text); finals
+//! wait for a free slot instead of piling up without bound, which slows the caller down.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use whisper_rs::WhisperContext;
+
+use super::decode::{Decoded, Effort, decode};
+use crate::AsrError;
+
+/// Which live text a partial belongs to, so a newer one can replace it.
+pub type PartialKey = (u64, usize);
+
+type Reply = oneshot::Sender<Result<Decoded, AsrError>>;
+
+struct Job {
+    samples: Vec<f32>,
+    effort: Effort,
+    partial_of: Option<PartialKey>,
+    reply: Reply,
+    queued_at: Instant,
+    _slot: Option<OwnedSemaphorePermit>,
+}
+
+#[derive(Default)]
+struct Queue {
+    finals: VecDeque<Job>,
+    partials: VecDeque<Job>,
+    closed: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+/// A fixed set of Whisper decoders shared by every call.
+pub struct DecoderPool {
+    shared: Arc<Shared>,
+    final_slots: Arc<Semaphore>,
+    max_partials: usize,
+}
+
+impl DecoderPool {
+    /// Starts `workers` threads, each with its own state using `threads` ggml threads.
+    pub fn start(ctx: Arc<WhisperContext>, workers: usize, threads: usize, max_queued_finals: usize) -> Result<Self, AsrError> {
+        let shared = Arc::new(Shared { queue: Mutex::new(Queue::default()), ready: Condvar::new() });
+        for i in 0..workers.max(1) {
+            let state = ctx.create_state().map_err(|e| AsrError::ModelUnavailable(format!("cannot create a Whisper state: {e}")))?;
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name(format!("whisper-{i}"))
+                .spawn(move || work(state, &shared, threads))
+                .map_err(|e| AsrError::Service(format!("cannot start a decoder thread: {e}")))?;
+        }
+        Ok(Self { shared, final_slots: Arc::new(Semaphore::new(max_queued_finals.max(1))), max_partials: workers.max(1) * 2 })
+    }
+
+    /// Decodes a finished utterance; waits for a queue slot first when the decoders are behind.
+    pub async fn transcribe_final(&self, samples: Vec<f32>, effort: Effort) -> Result<Decoded, AsrError> {
+        let slot = Arc::clone(&self.final_slots).acquire_owned().await.map_err(|_| closed())?;
+        let (reply, result) = oneshot::channel();
+        let job = Job { samples, effort, partial_of: None, reply, queued_at: Instant::now(), _slot: Some(slot) };
+        self.push(job, |q, job| q.finals.push_back(job));
+        result.await.map_err(|_| closed())?
+    }
+
+    /// Queues a quick decode of speech in progress; the answer never arrives if a newer partial
+    /// for the same key replaces it first or the queue sheds it.
+    pub fn transcribe_partial(&self, key: PartialKey, samples: Vec<f32>) -> oneshot::Receiver<Result<Decoded, AsrError>> {
+        let (reply, result) = oneshot::channel();
+        let job = Job { samples, effort: Effort::Quick, partial_of: Some(key), reply, queued_at: Instant::now(), _slot: None };
+        let max = self.max_partials;
+        self.push(job, move |q, job| {
+            q.partials.retain(|old| old.partial_of != Some(key));
+            q.partials.push_back(job);
+            while q.partials.len() > max {
+                q.partials.pop_front();
+                metrics::counter!("switchboard_asr_partials_shed_total").increment(1);
+            }
+        });
+        result
+    }
+
+    fn push(&self, job: Job, place: impl FnOnce(&mut Queue, Job)) {
+        let mut queue = self.shared.queue.lock().expect("decoder queue lock");
+        place(&mut queue, job);
+        drop(queue);
+        self.shared.ready.notify_one();
+    }
+}
+
+impl Drop for DecoderPool {
+    fn drop(&mut self) {
+        if let Ok(mut queue) = self.shared.queue.lock() {
+            queue.closed = true;
+        }
+        self.shared.ready.notify_all();
+    }
+}
+
+fn closed() -> AsrError {
+    AsrError::Service("the Whisper decoders have stopped".into())
+}
+
+fn work(mut state: whisper_rs::WhisperState, shared: &Shared, threads: usize) {
+    loop {
+        let job = {
+            let mut queue = shared.queue.lock().expect("decoder queue lock");
+            loop {
+                if let Some(job) = queue.finals.pop_front().or_else(|| queue.partials.pop_front()) {
+                    break job;
+                }
+                if queue.closed {
+                    return;
+                }
+                queue = shared.ready.wait(queue).expect("decoder queue lock");
+            }
+        };
+        let kind = if job.partial_of.is_some() { "partial" } else { "final" };
+        metrics::histogram!("switchboard_asr_queue_seconds", "kind" => kind).record(job.queued_at.elapsed().as_secs_f64());
+        let started = Instant::now();
+        let result = decode(&mut state, &job.samples, job.effort, threads);
+        metrics::histogram!("switchboard_asr_decode_seconds", "kind" => kind).record(started.elapsed().as_secs_f64());
+        let _ = job.reply.send(result);
+    }
+}
