@@ -73,7 +73,7 @@ impl AudioFormat {
     /// longer than `max_ms`, so a broken client cannot smuggle in misaligned or unbounded audio.
     pub fn decode(&self, bytes: &[u8], max_ms: u64) -> Result<Vec<Vec<i16>>, AudioError> {
         let frame_bytes = self.frame_bytes();
-        if bytes.len() % frame_bytes != 0 {
+        if !bytes.len().is_multiple_of(frame_bytes) {
             return Err(AudioError::PartialFrame { bytes: bytes.len(), frame_bytes });
         }
         let ms = self.duration_ms(bytes.len());

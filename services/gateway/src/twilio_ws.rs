@@ -32,11 +32,10 @@ pub async fn upgrade(State(state): State<AppState>, Query(query): Query<HashMap<
         return ApiError::Unavailable("call transcription is not enabled on this server (asr.engine = \"off\")".into()).into_response();
     };
     let url_token = query.get("token").cloned().or_else(|| query.get("authorization").and_then(|a| a.strip_prefix("Bearer ").map(str::to_string)));
-    if let Some(token) = &url_token {
-        if let Err(e) = authorize(&state, token).await {
+    if let Some(token) = &url_token
+        && let Err(e) = authorize(&state, token).await {
             return e.into_response();
         }
-    }
     let authorized = url_token.is_some();
     ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).on_upgrade(move |socket| run(socket, state, calls, authorized))
 }

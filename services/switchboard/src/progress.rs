@@ -45,24 +45,21 @@ impl speech_models::Progress for ModelProgress {
             // Not a terminal (CI, logs): one line per stage instead of a bar.
             eprintln!("models: {name}");
         }
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(old) = slot.replace(bar) {
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(old) = slot.replace(bar) {
                 old.finish_and_clear();
             }
-        }
     }
     fn advance(&self, done: u64) {
-        if let Ok(slot) = self.bar.lock() {
-            if let Some(bar) = slot.as_ref() {
+        if let Ok(slot) = self.bar.lock()
+            && let Some(bar) = slot.as_ref() {
                 bar.set_position(done);
             }
-        }
     }
     fn finish(&self) {
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(bar) = slot.take() {
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(bar) = slot.take() {
                 bar.finish_and_clear();
             }
-        }
     }
 }

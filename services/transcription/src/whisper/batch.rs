@@ -103,13 +103,12 @@ const MERGE_MAX: u64 = 16_000 * 24;
 fn merge(utterances: Vec<Utterance>, audio: &[f32]) -> Vec<Utterance> {
     let mut out: Vec<Utterance> = Vec::new();
     for u in utterances {
-        if let Some(last) = out.last_mut() {
-            if u.start <= last.end() + MERGE_GAP && u.end() - last.start <= MERGE_MAX {
+        if let Some(last) = out.last_mut()
+            && u.start <= last.end() + MERGE_GAP && u.end() - last.start <= MERGE_MAX {
                 let end = (u.end() as usize).min(audio.len());
                 last.samples = audio[last.start as usize..end].to_vec();
                 continue;
             }
-        }
         out.push(u);
     }
     out

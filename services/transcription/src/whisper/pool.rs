@@ -6,6 +6,7 @@
 //! wait for a free slot instead of piling up without bound, which slows the caller down.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
@@ -39,6 +40,10 @@ struct Queue {
 struct Shared {
     queue: Mutex<Queue>,
     ready: Condvar,
+    /// Decoders working right now: a lone decode may use every core.
+    busy: AtomicUsize,
+    /// ggml threads the pool may run at once (workers × threads per worker).
+    budget: usize,
 }
 
 /// A fixed set of Whisper decoders shared by every call.
@@ -51,13 +56,14 @@ pub struct DecoderPool {
 impl DecoderPool {
     /// Starts `workers` threads, each with its own state using `threads` ggml threads.
     pub fn start(ctx: Arc<WhisperContext>, workers: usize, threads: usize, max_queued_finals: usize) -> Result<Self, AsrError> {
-        let shared = Arc::new(Shared { queue: Mutex::new(Queue::default()), ready: Condvar::new() });
+        let budget = workers.max(1) * threads.max(1);
+        let shared = Arc::new(Shared { queue: Mutex::new(Queue::default()), ready: Condvar::new(), busy: AtomicUsize::new(0), budget });
         for i in 0..workers.max(1) {
             let state = ctx.create_state().map_err(|e| AsrError::ModelUnavailable(format!("cannot create a Whisper state: {e}")))?;
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name(format!("whisper-{i}"))
-                .spawn(move || work(state, &shared, threads))
+                .spawn(move || work(state, &shared))
                 .map_err(|e| AsrError::Service(format!("cannot start a decoder thread: {e}")))?;
         }
         Ok(Self { shared, final_slots: Arc::new(Semaphore::new(max_queued_finals.max(1))), max_partials: workers.max(1) * 2 })
@@ -110,7 +116,7 @@ fn closed() -> AsrError {
     AsrError::Service("the Whisper decoders have stopped".into())
 }
 
-fn work(mut state: whisper_rs::WhisperState, shared: &Shared, threads: usize) {
+fn work(mut state: whisper_rs::WhisperState, shared: &Shared) {
     loop {
         let job = {
             let mut queue = shared.queue.lock().expect("decoder queue lock");
@@ -126,8 +132,13 @@ fn work(mut state: whisper_rs::WhisperState, shared: &Shared, threads: usize) {
         };
         let kind = if job.partial_of.is_some() { "partial" } else { "final" };
         metrics::histogram!("switchboard_asr_queue_seconds", "kind" => kind).record(job.queued_at.elapsed().as_secs_f64());
+        // Share the cores among the decoders working now: alone, a decode gets all of them
+        // (a single call's finals come back sooner); under load, one each (no oversubscription).
+        let busy = shared.busy.fetch_add(1, Ordering::SeqCst) + 1;
+        let threads = (shared.budget / busy).max(1);
         let started = Instant::now();
         let result = decode(&mut state, &job.samples, job.effort, threads);
+        shared.busy.fetch_sub(1, Ordering::SeqCst);
         metrics::histogram!("switchboard_asr_decode_seconds", "kind" => kind).record(started.elapsed().as_secs_f64());
         let _ = job.reply.send(result);
     }

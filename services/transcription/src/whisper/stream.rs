@@ -143,13 +143,12 @@ async fn run(
                 ch.partial_in_flight = false;
                 // Drop answers about an utterance that has ended meanwhile: its final is coming.
                 let current = ch.segmenter.current().map(|(s, _)| s);
-                if let (Ok(decoded), Some(now)) = (result, current) {
-                    if now == start {
+                if let (Ok(decoded), Some(now)) = (result, current)
+                    && now == start {
                         let (stable, unstable) = ch.agreement.update(&clean(&decoded.text));
                         let partial = Partial { channel: i, speaker: ch.speaker.clone(), start_ms: spec.offset_ms + start / 16, stable, unstable };
                         let _ = events.send(TranscriptEvent::Partial(partial)).await;
                     }
-                }
             }
             else => break,
         }
