@@ -194,3 +194,36 @@ fn default_cache_dir() -> PathBuf {
         Err(_) => ".switchboard/cache".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_loads_with_no_unknown_keys() {
+        // Read at run time: a shared target dir may hold a binary built in another checkout.
+        let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("run through cargo test");
+        let root = std::path::Path::new(&manifest).join("../..");
+        let example = root.join("switchboard.example.toml");
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(&example))
+            .extract()
+            .expect("the example configuration loads");
+        assert_eq!(config.asr.engine, "whisper");
+        assert_eq!(config.asr.model, "tiny.en");
+    }
+
+    #[test]
+    fn asr_keys_come_from_nested_environment_variables() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SWITCHBOARD_ASR__ENGINE", "transcribe");
+            jail.set_env("SWITCHBOARD_ASR__BEAM_SIZE", "1");
+            jail.set_env("SWITCHBOARD_UNRELATED", "ignored");
+            let config = Config::load(&Overrides::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.asr.engine, "transcribe");
+            assert_eq!(config.asr.beam_size, 1);
+            assert_eq!(config.asr.model, "tiny.en", "unset keys keep their defaults");
+            Ok(())
+        });
+    }
+}
