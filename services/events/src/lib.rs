@@ -1,12 +1,18 @@
-//! In-process event bus: how domain events reach subscribers without the publisher knowing them.
+//! Event bus: how domain events reach subscribers without the publisher knowing them.
 //!
 //! Publishers never wait for subscribers: the bus is a bounded broadcast channel, and a subscriber
 //! that falls behind loses the oldest events (and is told how many) rather than slowing a chat turn
-//! or a call. A networked bus (NATS) for multi-node deployments implements the same [`EventBus`].
+//! or a call. [`NatsBus`] carries the same events between the nodes of a multi-node deployment.
+
+mod error;
+mod nats;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
+
+pub use error::EventsError;
+pub use nats::{DEFAULT_SUBJECT_PREFIX, NatsBus, NatsOptions};
 
 /// Something that happened in one part of Switchboard that other parts may react to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

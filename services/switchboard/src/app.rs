@@ -6,7 +6,7 @@ use anyhow::Context;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
 use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MiniLm};
-use switchboard_events::{EventBus, InProcessBus};
+use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
 
@@ -34,6 +34,7 @@ pub struct App {
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     config.ensure_data_dir()?;
     let store = connect(config).await?;
+    let bus = event_bus(config).await?;
     let cached = load_embedder(config)?;
     let embedder: Arc<dyn Embedder> = cached.clone();
 
@@ -44,10 +45,20 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
 
     let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
     save_embedding_cache(config, &cached);
-    let bus: Arc<dyn EventBus> = Arc::new(InProcessBus::new(4096));
     let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
     let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus.clone()));
     Ok(App { store, embedder, chat, knowledge, bus })
+}
+
+/// The in-process bus, or NATS when `event_bus` names a server, so events reach every node.
+async fn event_bus(config: &Config) -> anyhow::Result<Arc<dyn EventBus>> {
+    if config.event_bus == "memory" {
+        return Ok(Arc::new(InProcessBus::new(4096)));
+    }
+    let bus = NatsBus::connect(&config.event_bus, DEFAULT_SUBJECT_PREFIX)
+        .await
+        .context("starting the event bus (`event_bus` is \"memory\" or a nats://host:port URL)")?;
+    Ok(Arc::new(bus))
 }
 
 /// Opens the database named in the configuration and applies migrations.

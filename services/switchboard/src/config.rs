@@ -34,6 +34,8 @@ pub struct Config {
     pub max_text_chars: usize,
     /// Chat messages per second one connection may send.
     pub messages_per_second: u32,
+    /// `memory` (one process), or `nats://host:port` so events reach every node of a deployment.
+    pub event_bus: String,
     /// Speech recognition for live calls (`[asr]` in the TOML file).
     pub asr: AsrConfig,
 }
@@ -98,6 +100,7 @@ const KEYS: &[&str] = &[
     "drain_seconds",
     "max_text_chars",
     "messages_per_second",
+    "event_bus",
     "asr__engine",
     "asr__model",
     "asr__quantize",
@@ -126,6 +129,7 @@ impl Default for Config {
             drain_seconds: 10,
             max_text_chars: 2_000,
             messages_per_second: 20,
+            event_bus: "memory".into(),
             asr: AsrConfig::default(),
         }
     }
