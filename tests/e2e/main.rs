@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod calls;
 mod chat;
 mod input;
 mod lifecycle;
