@@ -15,7 +15,7 @@ mod wav;
 pub use error::AudioError;
 pub use format::{AudioFormat, Encoding};
 pub use resample::{Resampler, TARGET_RATE};
-pub use vad::{Segmenter, SegmenterEvent, Utterance, VadConfig};
+pub use vad::{Pause, Segmenter, SegmenterEvent, Utterance, VadConfig};
 pub use wav::{Recording, read_wav};
 
 /// PCM16 to the [-1, 1] floats the VAD and Whisper take.

@@ -17,7 +17,8 @@ const FRAME: usize = 256;
 pub struct VadConfig {
     /// Score at or above which a frame counts as speech.
     pub threshold: f32,
-    /// Score below which a frame counts as silence while speaking (hysteresis).
+    /// Score below which a frame counts as silence while speaking (hysteresis). Must sit above
+    /// what earshot gives quiet line noise (0.30–0.43 on the staged calls), or turns never end.
     pub release: f32,
     /// Voiced time needed before an utterance starts.
     pub min_speech_ms: u32,
@@ -29,18 +30,23 @@ pub struct VadConfig {
     pub post_pad_ms: u32,
     /// Longest utterance; longer speech is cut at the next pause (or hard at 1.25×).
     pub max_utterance_ms: u32,
+    /// Frames quieter than this (RMS, dB below full scale) are silence whatever the model
+    /// says: its score takes 0.2–0.3 s to fall after a voice stops, and on a quiet line that
+    /// wait is pure latency. Speech sits 20–40 dB above it.
+    pub silence_dbfs: f32,
 }
 
 impl Default for VadConfig {
     fn default() -> Self {
         Self {
             threshold: 0.5,
-            release: 0.35,
+            release: 0.45,
             min_speech_ms: 48,
             min_silence_ms: 400,
             pre_roll_ms: 300,
             post_pad_ms: 200,
             max_utterance_ms: 20_000,
+            silence_dbfs: -50.0,
         }
     }
 }
@@ -51,6 +57,8 @@ pub struct Utterance {
     /// Index (16 kHz samples since the stream began) of the first sample.
     pub start: u64,
     pub samples: Vec<f32>,
+    /// Samples up to the end of the last voiced frame; the rest is trailing pad.
+    pub voiced: usize,
 }
 
 impl Utterance {
@@ -58,6 +66,16 @@ impl Utterance {
     pub fn end(&self) -> u64 {
         self.start + self.samples.len() as u64
     }
+}
+
+/// The utterance in progress while its speaker is quiet but the turn is not yet over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pause<'a> {
+    pub start: u64,
+    /// What the utterance would hold if the speaker stays quiet (speech plus trailing pad).
+    pub samples: &'a [f32],
+    /// Samples up to the end of the last voiced frame, as in [`Utterance::voiced`].
+    pub voiced: usize,
 }
 
 /// What the segmenter noticed in the audio just pushed.
@@ -127,13 +145,25 @@ impl Segmenter {
         self.speech.as_ref().map(|s| (s.start, s.samples.as_slice()))
     }
 
+    /// The utterance in progress once its speaker has been quiet for `ms`: decoding it can
+    /// start before the turn is known to be over; if they stay quiet, the final holds the same
+    /// speech (and, past the post-pad, the same samples).
+    pub fn paused(&self, ms: u32) -> Option<Pause<'_>> {
+        let speech = self.speech.as_ref()?;
+        if speech.silent_frames == 0 || speech.silent_frames * FRAME < ms as usize * 16 {
+            return None;
+        }
+        let keep = (speech.voiced_len + self.config.post_pad_ms as usize * 16).min(speech.samples.len());
+        Some(Pause { start: speech.start, samples: &speech.samples[..keep], voiced: speech.voiced_len })
+    }
+
     /// Ends the stream: an utterance still in progress is returned as finished.
     pub fn finish(&mut self) -> Option<Utterance> {
         let speech = self.speech.take()?;
         let mut samples = speech.samples;
         samples.extend_from_slice(&self.partial);
         self.partial.clear();
-        Some(Utterance { start: speech.start, samples })
+        Some(Utterance { start: speech.start, voiced: samples.len(), samples })
     }
 
     fn frames(&self, ms: u32) -> usize {
@@ -141,7 +171,7 @@ impl Segmenter {
     }
 
     fn frame(&mut self, frame: Vec<f32>, events: &mut Vec<SegmenterEvent>) {
-        let score = self.detector.predict_f32(&frame);
+        let score = if rms_dbfs(&frame) < self.config.silence_dbfs { 0.0 } else { self.detector.predict_f32(&frame) };
         self.next_sample += FRAME as u64;
         match self.speech.as_mut() {
             None => {
@@ -190,8 +220,15 @@ impl Segmenter {
         while self.history.len() > self.frames(self.config.pre_roll_ms).max(1) {
             self.history.pop_front();
         }
-        events.push(SegmenterEvent::Ended(Utterance { start: speech.start, samples: speech.samples }));
+        let voiced = speech.voiced_len.min(speech.samples.len());
+        events.push(SegmenterEvent::Ended(Utterance { start: speech.start, samples: speech.samples, voiced }));
     }
+}
+
+/// Loudness of one frame in dB below full scale.
+fn rms_dbfs(frame: &[f32]) -> f32 {
+    let power = frame.iter().map(|s| s * s).sum::<f32>() / frame.len().max(1) as f32;
+    10.0 * power.max(1e-12).log10()
 }
 
 #[cfg(test)]

@@ -145,8 +145,12 @@ impl CallSession {
             }
         };
         let status = if report.failures.is_empty() { status } else { "incomplete" };
-        if reason.is_none() && !report.failures.is_empty() {
-            reason = Some(report.failures.join("; "));
+        if !report.failures.is_empty() {
+            let failures = report.failures.join("; ");
+            reason = Some(match reason {
+                Some(why) => format!("{why}; {failures}"),
+                None => failures,
+            });
         }
         let record = self.store.end_call(&self.start.call_id, status, audio_ms).await?;
         metrics::gauge!("switchboard_calls_live").decrement(1.0);

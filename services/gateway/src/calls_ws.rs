@@ -14,7 +14,7 @@ use switchboard_transcription::Speaker;
 use crate::AppState;
 use crate::call_wire::{LcaEvent, LcaStart};
 use crate::error::ApiError;
-use crate::ws_close::close;
+use crate::ws_close::{ReceiveFailure, close, receive_failure};
 
 /// Largest frame accepted: one second of 16 kHz stereo PCM plus a WAV header, with room to spare.
 const MAX_FRAME_BYTES: usize = 128 * 1024;
@@ -77,7 +77,10 @@ async fn stream(socket: &mut WebSocket, state: &AppState, session: &mut CallSess
         };
         let stop = match frame {
             None | Some(Ok(Message::Close(_))) => return (Outcome::Incomplete("connection closed without END".into()), None),
-            Some(Err(e)) => Stop(close_code::SIZE, format!("frame rejected: {e} (limit {MAX_FRAME_BYTES} bytes)")),
+            Some(Err(e)) => match receive_failure(e, MAX_FRAME_BYTES) {
+                ReceiveFailure::Rejected(code, reason) => Stop(code, reason),
+                ReceiveFailure::Lost(why) => return (Outcome::Incomplete(why), None),
+            },
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Binary(bytes))) => match session.push_interleaved(&bytes).await {
                 Ok(()) => continue,

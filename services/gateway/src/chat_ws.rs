@@ -16,7 +16,7 @@ use switchboard_chat::{ChatError, SessionInfo};
 use crate::error::ApiError;
 use crate::wire::{ClientMessage, ServerMessage};
 use crate::AppState;
-use crate::ws_close::close;
+use crate::ws_close::{ReceiveFailure, close, receive_failure};
 
 /// Query parameters of the websocket URL.
 #[derive(Debug, Deserialize)]
@@ -58,9 +58,10 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
         let text = match frame {
             None | Some(Ok(Message::Close(_))) => break,
             Some(Err(e)) => {
-                tracing::debug!(error = %e, session = %session.id, "chat websocket error");
-                let reason = format!("frame rejected: {e} (limit {} bytes)", state.limits.max_frame_bytes);
-                close(&mut socket, close_code::SIZE, &reason).await;
+                match receive_failure(e, state.limits.max_frame_bytes) {
+                    ReceiveFailure::Rejected(code, reason) => close(&mut socket, code, &reason).await,
+                    ReceiveFailure::Lost(why) => tracing::debug!(session = %session.id, "chat websocket: {why}"),
+                }
                 break;
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,

@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::call_wire::{TwilioEvent, TwilioStart};
 use crate::calls_ws::{Stop, audio_stop, check_call_id, refusal};
 use crate::error::ApiError;
-use crate::ws_close::close;
+use crate::ws_close::{ReceiveFailure, close, receive_failure};
 
 /// Twilio sends 20 ms media messages; this is plenty.
 const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -115,7 +115,10 @@ async fn stream(socket: &mut WebSocket, state: &AppState, session: &mut CallSess
         };
         let stop = match frame {
             None | Some(Ok(Message::Close(_))) => return (Outcome::Incomplete("connection closed without stop".into()), None),
-            Some(Err(e)) => Stop(close_code::SIZE, format!("frame rejected: {e} (limit {MAX_FRAME_BYTES} bytes)")),
+            Some(Err(e)) => match receive_failure(e, MAX_FRAME_BYTES) {
+                ReceiveFailure::Rejected(code, reason) => Stop(code, reason),
+                ReceiveFailure::Lost(why) => return (Outcome::Incomplete(why), None),
+            },
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Binary(_))) => Stop(close_code::UNSUPPORTED, "binary frames are not part of Twilio Media Streams".into()),
             Some(Ok(Message::Text(text))) => match parse(&text) {

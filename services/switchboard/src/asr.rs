@@ -37,9 +37,11 @@ pub fn whisper_config(asr: &AsrConfig, model: PathBuf) -> WhisperConfig {
     if asr.workers > 0 {
         cfg.workers = asr.workers;
     }
-    cfg.final_effort = if asr.beam_size <= 1 { Effort::Quick } else { Effort::Beam(asr.beam_size) };
+    cfg.final_effort = if asr.beam_size <= 1 { Effort::Greedy } else { Effort::Beam(asr.beam_size) };
     cfg.partial_interval_ms = asr.partial_interval_ms;
     cfg.vad.min_silence_ms = asr.min_silence_ms;
+    cfg.early_finals = asr.early_finals;
+    cfg.vad.silence_dbfs = asr.silence_dbfs;
     cfg
 }
 

@@ -58,6 +58,11 @@ pub struct AsrConfig {
     pub partial_interval_ms: u32,
     /// Silence that ends an utterance (ms): lower is snappier, higher splits fewer sentences.
     pub min_silence_ms: u32,
+    /// Start decoding a final as soon as the speaker pauses, before the silence confirms the
+    /// turn is over (the guess doubles as live text when they go on).
+    pub early_finals: bool,
+    /// Frames quieter than this (dBFS) count as silence whatever the VAD model says.
+    pub silence_dbfs: f32,
     /// Amazon Transcribe region (empty: from the AWS environment).
     pub transcribe_region: String,
     /// Amazon Transcribe language code.
@@ -78,6 +83,8 @@ impl Default for AsrConfig {
             beam_size: 5,
             partial_interval_ms: 1000,
             min_silence_ms: 400,
+            early_finals: true,
+            silence_dbfs: -50.0,
             transcribe_region: String::new(),
             transcribe_language: "en-US".into(),
             transcribe_endpoint: None,
@@ -108,6 +115,8 @@ const KEYS: &[&str] = &[
     "asr__beam_size",
     "asr__partial_interval_ms",
     "asr__min_silence_ms",
+    "asr__early_finals",
+    "asr__silence_dbfs",
     "asr__transcribe_region",
     "asr__transcribe_language",
     "asr__transcribe_endpoint",

@@ -106,6 +106,7 @@ fn merge(utterances: Vec<Utterance>, audio: &[f32]) -> Vec<Utterance> {
         if let Some(last) = out.last_mut()
             && u.start <= last.end() + MERGE_GAP && u.end() - last.start <= MERGE_MAX {
                 let end = (u.end() as usize).min(audio.len());
+                last.voiced = (u.start - last.start) as usize + u.voiced;
                 last.samples = audio[last.start as usize..end].to_vec();
                 continue;
             }

@@ -1,6 +1,9 @@
 //! One Whisper decode of one utterance, with the settings that keep short clips cheap and
 //! robotic or noisy audio from looping.
 
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use whisper_rs::{FullParams, SamplingStrategy, WhisperState};
 
 use crate::AsrError;
@@ -11,8 +14,10 @@ const FRAMES_PER_SECOND: usize = 50;
 /// How hard to try: finals can afford a beam, partials cannot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effort {
-    /// Greedy decoding: fast enough to refresh live text every second.
-    Quick,
+    /// Greedy over a small window: live text refreshed every second, soon replaced.
+    Partial,
+    /// Greedy decoding of a final.
+    Greedy,
     /// Beam search of this width: what is stored and analysed.
     Beam(u8),
 }
@@ -25,10 +30,39 @@ pub struct Decoded {
     pub confidence: f32,
 }
 
-/// Transcribes 16 kHz samples (at most 30 s) on this state.
-pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize) -> Result<Decoded, AsrError> {
+/// Text compressing better than this is a loop ("one, one, one, …"), as in OpenAI's Whisper.
+const MAX_COMPRESSION_RATIO: f32 = 2.4;
+
+/// Transcribes 16 kHz samples (at most 30 s) on this state; setting `cancel` stops it early
+/// (within one ggml operation) with [`AsrError::Overloaded`].
+///
+/// A beam that loops is decoded again greedily: on the staged calls the beam fell into a
+/// repeated phrase where greedy decoding did not (benches/RESULTS.md); the less repetitive text wins.
+pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+    let first = decode_once(state, samples, effort, threads, cancel)?;
+    let ratio = compression_ratio(&first.text);
+    if !matches!(effort, Effort::Beam(_)) || ratio <= MAX_COMPRESSION_RATIO {
+        return Ok(first);
+    }
+    metrics::counter!("switchboard_asr_loop_retries_total").increment(1);
+    let second = decode_once(state, samples, Effort::Greedy, threads, cancel)?;
+    Ok(if compression_ratio(&second.text) < ratio { second } else { first })
+}
+
+/// Bytes of text per byte of its deflated form: high for text that repeats itself.
+fn compression_ratio(text: &str) -> f32 {
+    use std::io::Write;
+    if text.len() < 40 {
+        return 1.0;
+    }
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let compressed = encoder.write_all(text.as_bytes()).and_then(|()| encoder.finish()).map_or(text.len(), |c| c.len());
+    text.len() as f32 / compressed.max(1) as f32
+}
+
+fn decode_once(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
     let strategy = match effort {
-        Effort::Quick => SamplingStrategy::Greedy { best_of: 1 },
+        Effort::Partial | Effort::Greedy => SamplingStrategy::Greedy { best_of: 1 },
         Effort::Beam(width) => SamplingStrategy::BeamSearch { beam_size: i32::from(width.max(1)), patience: -1.0 },
     };
     let mut params = FullParams::new(strategy);
@@ -46,7 +80,12 @@ pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads
     let seconds = samples.len().div_ceil(16_000);
     // Short utterances must not pay for a 30 s window: encode only the frames that hold audio
     // (plus a margin, which keeps accuracy on very short clips).
-    params.set_audio_ctx(audio_ctx(samples.len()) as i32);
+    params.set_audio_ctx(audio_ctx(samples.len(), effort) as i32);
+    // SAFETY: the callback only reads the flag, which outlives `full` (borrowed for this call).
+    unsafe {
+        params.set_abort_callback(Some(cancelled));
+        params.set_abort_callback_user_data(std::ptr::from_ref(cancel) as *mut c_void);
+    }
     // A runaway decode ("one, one, one, …") stops at a length no real utterance reaches; the
     // temperature fallback and compression-ratio check (whisper.cpp's defaults) stay on.
     params.set_max_tokens((16 + seconds * 10) as i32);
@@ -58,22 +97,35 @@ pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads
     } else {
         samples
     };
-    state.full(params, input).map_err(|e| AsrError::Service(format!("whisper decode failed: {e}")))?;
+    let outcome = state.full(params, input);
+    if cancel.load(Ordering::Relaxed) {
+        return Err(AsrError::Overloaded("decode cancelled for a final".into()));
+    }
+    outcome.map_err(|e| AsrError::Service(format!("whisper decode failed: {e}")))?;
     Ok(collect(state))
+}
+
+unsafe extern "C" fn cancelled(flag: *mut c_void) -> bool {
+    // SAFETY: `decode` passes a pointer to an `AtomicBool` that lives until `full` returns.
+    unsafe { (*(flag as *const AtomicBool)).load(Ordering::Relaxed) }
 }
 
 /// Encoder frames never cut below this (about 15 s): tiny.en, trained on full 30 s windows,
 /// repeats itself and drops words when given much less (measured on `real/`: WER 84 % with no
 /// floor, 4.5 % at 512, 1.5 % at 768; the full window costs 6× the time for 2.0 %).
 const MIN_AUDIO_CTX: usize = 768;
+/// Partials are replaced by the final within seconds, so they take a smaller window: a decode
+/// of a 4 s turn costs 0.35 s here against 0.85 s at the finals' floor (benches/RESULTS.md).
+const PARTIAL_MIN_AUDIO_CTX: usize = 384;
 /// Frames kept past the end of the speech (about 5 s).
 const AUDIO_CTX_MARGIN: usize = 256;
 
 /// Encoder frames to run for `samples` at 16 kHz: the audio plus a margin, within the floor and
 /// the full window.
-pub fn audio_ctx(samples: usize) -> usize {
+pub fn audio_ctx(samples: usize, effort: Effort) -> usize {
     let frames = samples.div_ceil(16_000 / FRAMES_PER_SECOND);
-    (frames + AUDIO_CTX_MARGIN).clamp(MIN_AUDIO_CTX, 1500)
+    let floor = if effort == Effort::Partial { PARTIAL_MIN_AUDIO_CTX } else { MIN_AUDIO_CTX };
+    (frames + AUDIO_CTX_MARGIN).clamp(floor, 1500)
 }
 
 fn collect(state: &WhisperState) -> Decoded {
@@ -102,9 +154,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_looping_transcript_compresses_far_better_than_speech() {
+        let said = "I'm sorry to hear that. I can lock it right away. Can you read me the card number, please?";
+        let looped = "I'm sorry to hear that, I can't lock it right away, can you read me, I can't, ".repeat(4);
+        assert!(compression_ratio(said) < MAX_COMPRESSION_RATIO, "{}", compression_ratio(said));
+        assert!(compression_ratio(&looped) > MAX_COMPRESSION_RATIO, "{}", compression_ratio(&looped));
+        assert_eq!(compression_ratio("one one one"), 1.0, "too short to judge");
+    }
+
+    #[test]
     fn audio_ctx_follows_the_clip_and_caps_at_the_full_window() {
-        assert_eq!(audio_ctx(100), MIN_AUDIO_CTX);
-        assert_eq!(audio_ctx(16_000 * 20), 1000 + AUDIO_CTX_MARGIN);
-        assert_eq!(audio_ctx(16_000 * 40), 1500);
+        let beam = Effort::Beam(5);
+        assert_eq!(audio_ctx(100, beam), MIN_AUDIO_CTX);
+        assert_eq!(audio_ctx(100, Effort::Partial), PARTIAL_MIN_AUDIO_CTX);
+        assert_eq!(audio_ctx(16_000 * 20, beam), 1000 + AUDIO_CTX_MARGIN);
+        assert_eq!(audio_ctx(16_000 * 40, Effort::Partial), 1500);
     }
 }

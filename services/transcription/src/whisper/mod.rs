@@ -31,6 +31,10 @@ pub struct WhisperConfig {
     pub final_effort: Effort,
     /// How often live text refreshes while someone speaks; 0 turns partials off.
     pub partial_interval_ms: u32,
+    /// Decode a final once the speaker has been quiet for 100 ms, while the silence that
+    /// confirms the turn is over still runs: the decode overlaps that wait (and is cancelled
+    /// if they go on).
+    pub early_finals: bool,
     /// Finals queued across all calls before new ones wait (bounds memory under overload).
     pub max_queued_finals: usize,
     pub vad: VadConfig,
@@ -46,6 +50,7 @@ impl WhisperConfig {
             threads_per_worker: 1,
             final_effort: Effort::Beam(5),
             partial_interval_ms: 1000,
+            early_finals: true,
             max_queued_finals: 64,
             vad: VadConfig::default(),
         }

@@ -4,12 +4,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use futures::stream::{FuturesOrdered, FuturesUnordered, StreamExt};
 use switchboard_audio::{Resampler, Segmenter, SegmenterEvent, Utterance, to_f32};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use super::WhisperConfig;
-
+use super::decode::Decoded;
 use super::pool::DecoderPool;
 use crate::agreement::Agreement;
 use crate::{AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, StreamSpec, TranscriptEvent};
@@ -18,6 +21,13 @@ use crate::{AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, S
 const MAX_FINALS_IN_FLIGHT: usize = 8;
 /// A final this late after its speaker stopped means the call is behind real time.
 const LAG_REPORT: Duration = Duration::from_secs(2);
+/// Quiet time after which an early final starts. The utterance keeps more trailing pad, but
+/// silence after the speech does not change what was said.
+const EARLY_AFTER_MS: u32 = 100;
+
+type Decoding = Result<Decoded, AsrError>;
+type FinalDone = (usize, Utterance, Instant, Decoding);
+type PartialDone = (usize, u64, Decoding);
 
 struct Channel {
     speaker: Speaker,
@@ -27,131 +37,229 @@ struct Channel {
     /// Utterance length (samples) at the last partial request.
     partial_at: usize,
     partial_in_flight: bool,
+    /// A final decoding while the speaker is quiet but the turn is not yet over.
+    early: Option<Early>,
+}
+
+/// An early final: which utterance (start and voiced length) it is the final of, if the
+/// speaker stays quiet. Aborting the task cancels the decode.
+struct Early {
+    start: u64,
+    voiced: usize,
+    decode: JoinHandle<Decoding>,
+}
+
+impl Early {
+    fn result(self) -> impl Future<Output = Decoding> {
+        self.decode.map(|joined| joined.unwrap_or_else(|e| Err(AsrError::Service(format!("early final: {e}")))))
+    }
 }
 
 /// Starts the task that follows one call.
 pub fn spawn(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> RecognizerStream {
     let (audio, audio_rx) = mpsc::channel(16);
     let (events_tx, events) = mpsc::channel(256);
-    tokio::spawn(run(pool, config, spec, id, audio_rx, events_tx));
+    tokio::spawn(Follow::new(pool, config, spec, id).run(audio_rx, events_tx));
     RecognizerStream { audio, events }
 }
 
-async fn run(
+/// The state of one call's transcription.
+struct Follow {
     pool: Arc<DecoderPool>,
     config: Arc<WhisperConfig>,
     spec: StreamSpec,
     id: u64,
-    mut audio: mpsc::Receiver<AudioChunk>,
-    events: mpsc::Sender<TranscriptEvent>,
-) {
-    let mut channels: Vec<Channel> = spec
-        .channels
-        .iter()
-        .map(|speaker| Channel {
-            speaker: speaker.clone(),
-            resampler: Resampler::new(spec.sample_rate),
-            segmenter: Segmenter::new(config.vad.clone()),
-            agreement: Agreement::default(),
-            partial_at: 0,
-            partial_in_flight: false,
-        })
-        .collect();
-    let mut finals = FuturesOrdered::new();
-    let mut partials = FuturesUnordered::new();
-    let mut open = true;
-    let mut last_lag_report: Option<Instant> = None;
-    let partial_step = config.partial_interval_ms as usize * 16;
-    let mut buffer = Vec::new();
-    loop {
-        tokio::select! {
-            chunk = audio.recv(), if open && finals.len() < MAX_FINALS_IN_FLIGHT => {
-                let ended: Vec<(usize, Utterance)> = match chunk {
-                    Some(chunk) => chunk.channels.iter().enumerate().take(channels.len()).flat_map(|(i, pcm)| {
-                        buffer.clear();
-                        channels[i].resampler.push(&to_f32(pcm), &mut buffer);
-                        channels[i].segmenter.push(&buffer).into_iter().filter_map(move |e| match e {
-                            SegmenterEvent::Ended(u) => Some((i, u)),
-                            SegmenterEvent::Started { .. } => None,
-                        }).collect::<Vec<_>>()
-                    }).collect(),
-                    None => {
-                        open = false;
-                        channels.iter_mut().enumerate().flat_map(|(i, ch)| {
-                            buffer.clear();
-                            ch.resampler.flush(&mut buffer);
-                            let mut out: Vec<_> = ch.segmenter.push(&buffer).into_iter().filter_map(|e| match e {
-                                SegmenterEvent::Ended(u) => Some((i, u)),
-                                SegmenterEvent::Started { .. } => None,
-                            }).collect();
-                            out.extend(ch.segmenter.finish().map(|u| (i, u)));
-                            out
-                        }).collect()
-                    }
-                };
-                for (i, utterance) in ended {
-                    channels[i].agreement = Agreement::default();
-                    channels[i].partial_at = 0;
-                    let pool = Arc::clone(&pool);
-                    let samples = utterance.samples.clone();
-                    let effort = config.final_effort;
-                    let stopped = Instant::now();
-                    finals.push_back(async move { (i, utterance, stopped, pool.transcribe_final(samples, effort).await) });
-                }
-                if open {
-                    for (i, ch) in channels.iter_mut().enumerate() {
-                        let Some((start, samples)) = ch.segmenter.current() else { continue };
-                        if partial_step == 0 || ch.partial_in_flight || samples.len() < ch.partial_at + partial_step {
-                            continue;
+    channels: Vec<Channel>,
+    finals: FuturesOrdered<BoxFuture<'static, FinalDone>>,
+    partials: FuturesUnordered<BoxFuture<'static, PartialDone>>,
+    buffer: Vec<f32>,
+}
+
+impl Follow {
+    fn new(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> Self {
+        let channels = spec
+            .channels
+            .iter()
+            .map(|speaker| Channel {
+                speaker: speaker.clone(),
+                resampler: Resampler::new(spec.sample_rate),
+                segmenter: Segmenter::new(config.vad.clone()),
+                agreement: Agreement::default(),
+                partial_at: 0,
+                partial_in_flight: false,
+                early: None,
+            })
+            .collect();
+        Self { pool, config, spec, id, channels, finals: FuturesOrdered::new(), partials: FuturesUnordered::new(), buffer: Vec::new() }
+    }
+
+    async fn run(mut self, mut audio: mpsc::Receiver<AudioChunk>, events: mpsc::Sender<TranscriptEvent>) {
+        let mut open = true;
+        let mut last_lag_report: Option<Instant> = None;
+        loop {
+            tokio::select! {
+                chunk = audio.recv(), if open && self.finals.len() < MAX_FINALS_IN_FLIGHT => {
+                    match chunk {
+                        Some(chunk) => {
+                            for (i, pcm) in chunk.channels.iter().enumerate().take(self.channels.len()) {
+                                self.push(i, pcm);
+                            }
+                            for i in 0..self.channels.len() {
+                                self.look_ahead(i);
+                            }
                         }
-                        ch.partial_at = samples.len();
-                        ch.partial_in_flight = true;
-                        let reply = pool.transcribe_partial((id, i), samples.to_vec());
-                        partials.push(async move { (i, start, reply.await.unwrap_or_else(|_| Err(AsrError::Overloaded("partial shed".into())))) });
+                        None => {
+                            open = false;
+                            for i in 0..self.channels.len() {
+                                self.close(i);
+                            }
+                        }
                     }
                 }
-            }
-            Some((i, utterance, stopped, result)) = finals.next(), if !finals.is_empty() => {
-                let behind = stopped.elapsed();
-                metrics::histogram!("switchboard_asr_final_lag_seconds").record(behind.as_secs_f64());
-                if behind > LAG_REPORT && last_lag_report.is_none_or(|at| at.elapsed() > Duration::from_secs(5)) {
-                    last_lag_report = Some(Instant::now());
-                    let _ = events.send(TranscriptEvent::Lagging { behind_ms: behind.as_millis() as u64 }).await;
-                }
-                match result {
-                    Ok(decoded) => {
-                        let text = clean(&decoded.text);
-                        if text.is_empty() { continue; }
-                        let segment = Segment {
-                            channel: i,
-                            speaker: channels[i].speaker.clone(),
-                            start_ms: spec.offset_ms + utterance.start / 16,
-                            end_ms: spec.offset_ms + utterance.end() / 16,
-                            text,
-                            confidence: decoded.confidence,
-                        };
-                        let _ = events.send(TranscriptEvent::Final(segment)).await;
+                Some((i, utterance, stopped, result)) = self.finals.next(), if !self.finals.is_empty() => {
+                    let behind = stopped.elapsed();
+                    metrics::histogram!("switchboard_asr_final_lag_seconds").record(behind.as_secs_f64());
+                    if behind > LAG_REPORT && last_lag_report.is_none_or(|at| at.elapsed() > Duration::from_secs(5)) {
+                        last_lag_report = Some(Instant::now());
+                        let _ = events.send(TranscriptEvent::Lagging { behind_ms: behind.as_millis() as u64 }).await;
                     }
-                    Err(error) => {
-                        tracing::warn!(call = %spec.call_id, %error, "utterance could not be transcribed");
-                        let _ = events.send(TranscriptEvent::Failed(error)).await;
+                    if let Some(event) = self.final_event(i, &utterance, result) {
+                        let _ = events.send(event).await;
                     }
                 }
-            }
-            Some((i, start, result)) = partials.next(), if !partials.is_empty() => {
-                let ch = &mut channels[i];
-                ch.partial_in_flight = false;
-                // Drop answers about an utterance that has ended meanwhile: its final is coming.
-                let current = ch.segmenter.current().map(|(s, _)| s);
-                if let (Ok(decoded), Some(now)) = (result, current)
-                    && now == start {
-                        let (stable, unstable) = ch.agreement.update(&clean(&decoded.text));
-                        let partial = Partial { channel: i, speaker: ch.speaker.clone(), start_ms: spec.offset_ms + start / 16, stable, unstable };
+                Some((i, start, result)) = self.partials.next(), if !self.partials.is_empty() => {
+                    if let Some(partial) = self.partial_event(i, start, result) {
                         let _ = events.send(TranscriptEvent::Partial(partial)).await;
                     }
+                }
+                else => break,
             }
-            else => break,
         }
+    }
+
+    /// Feeds one channel's audio to its VAD and queues the finals of utterances that ended.
+    fn push(&mut self, i: usize, pcm: &[i16]) {
+        self.buffer.clear();
+        let ch = &mut self.channels[i];
+        ch.resampler.push(&to_f32(pcm), &mut self.buffer);
+        for event in ch.segmenter.push(&self.buffer) {
+            if let SegmenterEvent::Ended(utterance) = event {
+                self.ended(i, utterance);
+            }
+        }
+    }
+
+    /// The call is over: whatever each channel still holds is final.
+    fn close(&mut self, i: usize) {
+        self.buffer.clear();
+        let ch = &mut self.channels[i];
+        ch.resampler.flush(&mut self.buffer);
+        let mut ended: Vec<Utterance> = ch
+            .segmenter
+            .push(&self.buffer)
+            .into_iter()
+            .filter_map(|e| match e {
+                SegmenterEvent::Ended(u) => Some(u),
+                SegmenterEvent::Started { .. } => None,
+            })
+            .collect();
+        ended.extend(ch.segmenter.finish());
+        for utterance in ended {
+            self.ended(i, utterance);
+        }
+    }
+
+    fn ended(&mut self, i: usize, utterance: Utterance) {
+        let ch = &mut self.channels[i];
+        ch.agreement = Agreement::default();
+        ch.partial_at = 0;
+        let stopped = Instant::now();
+        let decode: BoxFuture<'static, Decoding> = match ch.early.take() {
+            Some(early) if (early.start, early.voiced) == (utterance.start, utterance.voiced) => {
+                metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "used").increment(1);
+                early.result().boxed()
+            }
+            stale => {
+                if let Some(early) = stale {
+                    early.decode.abort();
+                }
+                let pool = Arc::clone(&self.pool);
+                let (samples, effort) = (utterance.samples.clone(), self.config.final_effort);
+                async move { pool.transcribe_final(samples, effort).await }.boxed()
+            }
+        };
+        self.finals.push_back(async move { (i, utterance, stopped, decode.await) }.boxed());
+    }
+
+    /// While someone speaks: an early final when they pause, else a partial every interval.
+    fn look_ahead(&mut self, i: usize) {
+        let ch = &mut self.channels[i];
+        let pause = if self.config.early_finals { ch.segmenter.paused(EARLY_AFTER_MS) } else { None };
+        if let Some(pause) = pause {
+            if ch.early.as_ref().is_some_and(|e| (e.start, e.voiced) == (pause.start, pause.voiced)) {
+                return;
+            }
+            if let Some(stale) = ch.early.take() {
+                stale.decode.abort();
+            }
+            let pool = Arc::clone(&self.pool);
+            let (samples, effort) = (pause.samples.to_vec(), self.config.final_effort);
+            let decode = tokio::spawn(async move { pool.transcribe_final(samples, effort).await });
+            ch.early = Some(Early { start: pause.start, voiced: pause.voiced, decode });
+            return;
+        }
+        let Some((start, samples)) = ch.segmenter.current() else { return };
+        if ch.early.is_some() && ch.segmenter.paused(0).is_none() {
+            // They went on talking: stop the guess, so the decoder is free for real finals.
+            metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "resumed").increment(1);
+            if let Some(early) = ch.early.take() {
+                early.decode.abort();
+            }
+        }
+        let step = self.config.partial_interval_ms as usize * 16;
+        if step == 0 || ch.partial_in_flight || ch.early.is_some() || samples.len() < ch.partial_at + step {
+            return;
+        }
+        ch.partial_at = samples.len();
+        ch.partial_in_flight = true;
+        let reply = self.pool.transcribe_partial((self.id, i), samples.to_vec());
+        self.partials.push(async move { (i, start, reply.await.unwrap_or_else(|_| Err(AsrError::Overloaded("partial shed".into())))) }.boxed());
+    }
+
+    fn final_event(&mut self, i: usize, utterance: &Utterance, result: Decoding) -> Option<TranscriptEvent> {
+        match result {
+            Ok(decoded) => {
+                let text = clean(&decoded.text);
+                if text.is_empty() {
+                    return None;
+                }
+                Some(TranscriptEvent::Final(Segment {
+                    channel: i,
+                    speaker: self.channels[i].speaker.clone(),
+                    start_ms: self.spec.offset_ms + utterance.start / 16,
+                    end_ms: self.spec.offset_ms + utterance.end() / 16,
+                    text,
+                    confidence: decoded.confidence,
+                }))
+            }
+            Err(error) => {
+                tracing::warn!(call = %self.spec.call_id, %error, "utterance could not be transcribed");
+                Some(TranscriptEvent::Failed(error))
+            }
+        }
+    }
+
+    fn partial_event(&mut self, i: usize, start: u64, result: Decoding) -> Option<Partial> {
+        let ch = &mut self.channels[i];
+        ch.partial_in_flight = false;
+        if self.config.partial_interval_ms == 0 {
+            return None;
+        }
+        // Drop answers about an utterance that has ended meanwhile: its final is coming.
+        let now = ch.segmenter.current().map(|(s, _)| s)?;
+        let decoded = result.ok().filter(|_| now == start)?;
+        let (stable, unstable) = ch.agreement.update(&clean(&decoded.text));
+        Some(Partial { channel: i, speaker: ch.speaker.clone(), start_ms: self.spec.offset_ms + start / 16, stable, unstable })
     }
 }
 
