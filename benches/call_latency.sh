@@ -6,7 +6,7 @@
 # stops it afterwards, so each K's idle memory is clean.
 # Usage: benches/call_latency.sh [variant...]    (default: all; KS=1,2 to change the Ks,
 #   STOP_ABOVE=10 to sweep on past p95 > 3 s)
-#   variants: default  beam1  silence300  beam1-silence300  no-partials  no-early  no-floor
+#   variants: default  beam5  beam1  silence300  beam1-silence300  no-partials  no-early  no-floor
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
@@ -18,6 +18,7 @@ variants=("$@")
 for v in "${variants[@]}"; do
   case "$v" in
     default) env=() ;;
+    beam5) env=(SWITCHBOARD_ASR__BEAM_SIZE=5) ;;
     beam1) env=(SWITCHBOARD_ASR__BEAM_SIZE=1) ;;
     silence300) env=(SWITCHBOARD_ASR__MIN_SILENCE_MS=300) ;;
     beam1-silence300) env=(SWITCHBOARD_ASR__BEAM_SIZE=1 SWITCHBOARD_ASR__MIN_SILENCE_MS=300) ;;

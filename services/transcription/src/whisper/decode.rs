@@ -36,17 +36,61 @@ const MAX_COMPRESSION_RATIO: f32 = 2.4;
 /// Transcribes 16 kHz samples (at most 30 s) on this state; setting `cancel` stops it early
 /// (within one ggml operation) with [`AsrError::Overloaded`].
 ///
-/// A beam that loops is decoded again greedily: on the staged calls the beam fell into a
-/// repeated phrase where greedy decoding did not (benches/RESULTS.md); the less repetitive text wins.
+/// A decode that loops is done again with the other strategy (beam ↔ greedy): on the staged
+/// calls a beam fell into a repeated phrase where greedy decoding did not (benches/RESULTS.md).
+/// The less repetitive text wins.
 pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
-    let first = decode_once(state, samples, effort, threads, cancel)?;
-    let ratio = compression_ratio(&first.text);
-    if !matches!(effort, Effort::Beam(_)) || ratio <= MAX_COMPRESSION_RATIO {
+    let mut first = decode_once(state, samples, effort, threads, cancel)?;
+    let retry = match effort {
+        Effort::Partial => {
+            // Live text is replaced within seconds: cut a loop rather than decode again.
+            if let Some(cut) = repeat_start(&first.text, REPEATED_PHRASE_WORDS) {
+                first.text = first.text[..cut].trim_end().to_string();
+            }
+            return Ok(first);
+        }
+        Effort::Greedy => Effort::Beam(5),
+        Effort::Beam(_) => Effort::Greedy,
+    };
+    if !looped(&first.text) {
         return Ok(first);
     }
     metrics::counter!("switchboard_asr_loop_retries_total").increment(1);
-    let second = decode_once(state, samples, Effort::Greedy, threads, cancel)?;
-    Ok(if compression_ratio(&second.text) < ratio { second } else { first })
+    let second = decode_once(state, samples, retry, threads, cancel)?;
+    if !looped(&second.text) {
+        return Ok(second);
+    }
+    // Both loop: keep what came before the first repeat ("10 of clubs 10 of clubs 10 of" is
+    // "10 of clubs").
+    let mut best = if compression_ratio(&second.text) < compression_ratio(&first.text) { second } else { first };
+    if let Some(cut) = repeat_start(&best.text, REPEATED_PHRASE_WORDS) {
+        best.text = best.text[..cut].trim_end().to_string();
+    }
+    Ok(best)
+}
+
+/// Whisper repeating itself: text that compresses too well, or a phrase of several words said
+/// twice (a short loop cut off by the token cap compresses no better than speech).
+fn looped(text: &str) -> bool {
+    compression_ratio(text) > MAX_COMPRESSION_RATIO || repeats_phrase(text, REPEATED_PHRASE_WORDS)
+}
+
+/// Words in a phrase that, said twice in one utterance, is a loop rather than speech.
+const REPEATED_PHRASE_WORDS: usize = 6;
+
+fn repeats_phrase(text: &str, n: usize) -> bool {
+    repeat_start(text, n).is_some()
+}
+
+/// Byte offset in `text` where a phrase of `n` words starts again, if one does.
+fn repeat_start(text: &str, n: usize) -> Option<usize> {
+    let words: Vec<(usize, String)> = text
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()))
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    words.windows(n).find(|phrase| !seen.insert(phrase.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>())).map(|phrase| phrase[0].0)
 }
 
 /// Bytes of text per byte of its deflated form: high for text that repeats itself.
@@ -86,9 +130,12 @@ fn decode_once(state: &mut WhisperState, samples: &[f32], effort: Effort, thread
         params.set_abort_callback(Some(cancelled));
         params.set_abort_callback_user_data(std::ptr::from_ref(cancel) as *mut c_void);
     }
-    // A runaway decode ("one, one, one, …") stops at a length no real utterance reaches; the
-    // temperature fallback and compression-ratio check (whisper.cpp's defaults) stay on.
-    params.set_max_tokens((16 + seconds * 10) as i32);
+    // A runaway decode ("one, one, one, …") stops at a length no real utterance reaches (people
+    // say about 4 tokens a second). whisper.cpp's temperature fallback stays on, in two steps
+    // (0.4, 0.8) rather than five: every step of a looping decode runs to the token cap, and
+    // five of them held a live final back 3 s (benches/RESULTS.md).
+    params.set_max_tokens((10 + seconds * 6) as i32);
+    params.set_temperature_inc(0.4);
     // Pad clips shorter than a second: whisper.cpp rejects under 100 ms and guesses poorly under 1 s.
     let padded;
     let input = if samples.len() < 16_000 {
@@ -110,10 +157,11 @@ unsafe extern "C" fn cancelled(flag: *mut c_void) -> bool {
     unsafe { (*(flag as *const AtomicBool)).load(Ordering::Relaxed) }
 }
 
-/// Encoder frames never cut below this (about 15 s): tiny.en, trained on full 30 s windows,
-/// repeats itself and drops words when given much less (measured on `real/`: WER 84 % with no
-/// floor, 4.5 % at 512, 1.5 % at 768; the full window costs 6× the time for 2.0 %).
-const MIN_AUDIO_CTX: usize = 768;
+/// Encoder frames never cut below this (about 10 s): tiny.en, trained on full 30 s windows,
+/// repeats itself when given much less. With loops caught and cut (above), 512 frames give the
+/// same WER on `real/` as faster-whisper's full window (2.0 %; 768 frames: 1.5 % at 1.3× the
+/// time; no floor: 84 %), benches/RESULTS.md.
+const MIN_AUDIO_CTX: usize = 512;
 /// Partials are replaced by the final within seconds, so they take a smaller window: a decode
 /// of a 4 s turn costs 0.35 s here against 0.85 s at the finals' floor (benches/RESULTS.md).
 const PARTIAL_MIN_AUDIO_CTX: usize = 384;
@@ -160,6 +208,20 @@ mod tests {
         assert!(compression_ratio(said) < MAX_COMPRESSION_RATIO, "{}", compression_ratio(said));
         assert!(compression_ratio(&looped) > MAX_COMPRESSION_RATIO, "{}", compression_ratio(&looped));
         assert_eq!(compression_ratio("one one one"), 1.0, "too short to judge");
+    }
+
+    #[test]
+    fn a_phrase_said_twice_is_a_loop_but_repeated_digits_are_not() {
+        assert!(looped("I'm sorry to hear that. I can't lock it right away. Can you read me? No, I'm sorry to hear that. I can't lock it right away."));
+        assert!(!looped("The card ending in one one one one is now blocked."));
+        assert!(!looped("Thank you. And can you confirm your date of birth for security? Thanks, that matches."));
+    }
+
+    #[test]
+    fn a_loop_is_cut_where_the_phrase_starts_again() {
+        let text = "10 of clubs 10 of clubs 10 of clubs 10 of";
+        assert_eq!(repeat_start(text, REPEATED_PHRASE_WORDS).map(|at| text[..at].trim_end()), Some("10 of clubs"));
+        assert_eq!(repeat_start("no loop in this short sentence at all", REPEATED_PHRASE_WORDS), None);
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl WhisperConfig {
             model,
             workers: cores,
             threads_per_worker: 1,
-            final_effort: Effort::Beam(5),
+            final_effort: Effort::Greedy,
             partial_interval_ms: 1000,
             early_finals: true,
             max_queued_finals: 64,

@@ -205,7 +205,9 @@ fn work(mut state: whisper_rs::WhisperState, shared: &Shared, index: usize) {
             Err(_) => "failed",
             Ok(_) => "done",
         };
-        metrics::histogram!("switchboard_asr_decode_seconds", "kind" => kind, "outcome" => outcome).record(started.elapsed().as_secs_f64());
+        let seconds = started.elapsed().as_secs_f64();
+        metrics::histogram!("switchboard_asr_decode_seconds", "kind" => kind, "outcome" => outcome).record(seconds);
+        tracing::debug!(kind, outcome, threads, audio_s = job.samples.len() as f64 / 16_000.0, seconds, "decoded");
         let _ = job.reply.send(result);
         // A partial may have waited for this final to finish.
         shared.ready.notify_all();
