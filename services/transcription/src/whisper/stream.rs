@@ -42,16 +42,25 @@ struct Channel {
 }
 
 /// An early final: which utterance (start and voiced length) it is the final of, if the
-/// speaker stays quiet. Aborting the task cancels the decode.
+/// speaker stays quiet. Dropping it (the speaker went on, the call ended) cancels the decode.
 struct Early {
     start: u64,
     voiced: usize,
-    decode: JoinHandle<Decoding>,
+    decode: Option<JoinHandle<Decoding>>,
 }
 
 impl Early {
-    fn result(self) -> impl Future<Output = Decoding> {
-        self.decode.map(|joined| joined.unwrap_or_else(|e| Err(AsrError::Service(format!("early final: {e}")))))
+    fn result(mut self) -> impl Future<Output = Decoding> {
+        let decode = self.decode.take().expect("an early final is used once");
+        decode.map(|joined| joined.unwrap_or_else(|e| Err(AsrError::Service(format!("early final: {e}")))))
+    }
+}
+
+impl Drop for Early {
+    fn drop(&mut self) {
+        if let Some(decode) = &self.decode {
+            decode.abort();
+        }
     }
 }
 
@@ -180,9 +189,7 @@ impl Follow {
                 early.result().boxed()
             }
             stale => {
-                if let Some(early) = stale {
-                    early.decode.abort();
-                }
+                drop(stale);
                 let pool = Arc::clone(&self.pool);
                 let (samples, effort) = (utterance.samples.clone(), self.config.final_effort);
                 async move { pool.transcribe_final(samples, effort).await }.boxed()
@@ -199,22 +206,19 @@ impl Follow {
             if ch.early.as_ref().is_some_and(|e| (e.start, e.voiced) == (pause.start, pause.voiced)) {
                 return;
             }
-            if let Some(stale) = ch.early.take() {
-                stale.decode.abort();
-            }
+            // A guess for an earlier pause of this utterance: superseded (dropping cancels it).
+            ch.early = None;
             let pool = Arc::clone(&self.pool);
             let (samples, effort) = (pause.samples.to_vec(), self.config.final_effort);
             let decode = tokio::spawn(async move { pool.transcribe_final(samples, effort).await });
-            ch.early = Some(Early { start: pause.start, voiced: pause.voiced, decode });
+            ch.early = Some(Early { start: pause.start, voiced: pause.voiced, decode: Some(decode) });
             return;
         }
         let Some((start, samples)) = ch.segmenter.current() else { return };
         if ch.early.is_some() && ch.segmenter.paused(0).is_none() {
             // They went on talking: stop the guess, so the decoder is free for real finals.
             metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "resumed").increment(1);
-            if let Some(early) = ch.early.take() {
-                early.decode.abort();
-            }
+            ch.early = None;
         }
         let step = self.config.partial_interval_ms as usize * 16;
         if step == 0 || ch.partial_in_flight || ch.early.is_some() || samples.len() < ch.partial_at + step {
