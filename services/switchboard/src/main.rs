@@ -91,10 +91,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Logs go to stderr so commands that print results (`eval --json`) keep stdout clean.
-/// whisper.cpp's own log is off by default: it calls every cancelled decode an error, and
-/// Switchboard reports real decode failures itself.
+/// whisper.cpp's own log is off unless `SWITCHBOARD_LOG` names `whisper_rs`: it calls every
+/// cancelled decode an error, and Switchboard reports real decode failures itself.
 fn init_tracing(json: bool) {
-    let filter = EnvFilter::try_from_env("SWITCHBOARD_LOG").unwrap_or_else(|_| EnvFilter::new("info,whisper_rs=off"));
+    let wanted = std::env::var("SWITCHBOARD_LOG").unwrap_or_else(|_| "info".into());
+    let directives = if wanted.contains("whisper_rs") { wanted } else { format!("{wanted},whisper_rs=off") };
+    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info,whisper_rs=off"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
