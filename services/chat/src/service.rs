@@ -156,13 +156,12 @@ impl ChatService {
             latency_ms: None,
             at: now,
         };
-        self.store.append_turn(&session.id, &visitor_turn).await?;
         let mut bot_turn = TurnRecord {
             speaker: Speaker::Bot,
             text: reply.to_string(),
             source_kind: Some(source.kind().to_string()),
             latency_ms: Some(latency.as_millis().min(u32::MAX as u128) as u32),
-            ..visitor_turn
+            ..visitor_turn.clone()
         };
         match source {
             Source::Intent { intent, confidence } => {
@@ -175,7 +174,7 @@ impl ChatService {
             }
             Source::Handoff { .. } => {}
         }
-        self.store.append_turn(&session.id, &bot_turn).await?;
+        self.store.append_turns(&session.id, &[visitor_turn, bot_turn]).await?;
         Ok(())
     }
 

@@ -195,8 +195,14 @@ impl Store {
     /// Adds a turn at the end of the session's transcript and returns its 1-based position;
     /// `NotFound` (nothing written) if the session does not exist.
     pub async fn append_turn(&self, session_id: &str, turn: &TurnRecord) -> Result<u64> {
-        validate_turn(turn)?;
-        let latency = turn.latency_ms.map(i64::from);
+        self.append_turns(session_id, std::slice::from_ref(turn)).await
+    }
+
+    /// Adds turns (a visitor's message and the bot's reply) in one transaction, so a transcript
+    /// never holds a question without its answer and a chat turn pays for one commit; returns
+    /// the last one's position. `NotFound` (nothing written) if the session does not exist.
+    pub async fn append_turns(&self, session_id: &str, turns: &[TurnRecord]) -> Result<u64> {
+        turns.iter().try_for_each(validate_turn)?;
         let seq: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Touching the session row first both checks it exists and, on PostgreSQL, locks it
@@ -210,23 +216,26 @@ impl Store {
             if touched == 0 {
                 return Err(session_not_found(session_id));
             }
-            let seq = sqlx::query_scalar(
-                "INSERT INTO turns (session_id, seq, speaker, text, source_kind, intent, \
-                 confidence, document_id, latency_ms, at) \
-                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = $1), \
-                 $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
-            )
-            .bind(session_id)
-            .bind(turn.speaker.as_str())
-            .bind(&turn.text)
-            .bind(&turn.source_kind)
-            .bind(&turn.intent)
-            .bind(turn.confidence)
-            .bind(&turn.document_id)
-            .bind(latency)
-            .bind(turn.at.trunc_subsecs(6))
-            .fetch_one(&mut *tx)
-            .await?;
+            let mut seq = 0;
+            for turn in turns {
+                seq = sqlx::query_scalar(
+                    "INSERT INTO turns (session_id, seq, speaker, text, source_kind, intent, \
+                     confidence, document_id, latency_ms, at) \
+                     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = $1), \
+                     $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
+                )
+                .bind(session_id)
+                .bind(turn.speaker.as_str())
+                .bind(&turn.text)
+                .bind(&turn.source_kind)
+                .bind(&turn.intent)
+                .bind(turn.confidence)
+                .bind(&turn.document_id)
+                .bind(turn.latency_ms.map(i64::from))
+                .bind(turn.at.trunc_subsecs(6))
+                .fetch_one(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             seq
         });

@@ -91,6 +91,12 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // CALL_LATENCY_KEEP_LOGS=DIR keeps each server's log (e.g. with SWITCHBOARD_LOG=debug).
+        if let Some(keep) = std::env::var_os("CALL_LATENCY_KEEP_LOGS") {
+            let name = self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let _ = std::fs::create_dir_all(&keep);
+            let _ = std::fs::copy(self.dir.join("err.log"), Path::new(&keep).join(format!("{name}.log")));
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

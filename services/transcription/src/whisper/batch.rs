@@ -5,6 +5,8 @@ use futures::stream::{FuturesOrdered, StreamExt};
 use switchboard_audio::{Recording, Resampler, Segmenter, SegmenterEvent, Utterance, to_f32};
 
 use super::WhisperEngine;
+use super::markers::spoken;
+use super::pool::Wanted;
 use crate::{AsrError, Segment, Speaker};
 
 /// Told how many seconds of audio are done out of how many.
@@ -49,7 +51,7 @@ impl WhisperEngine {
             let samples = utterance.samples.clone();
             let effort = self.config.final_effort;
             let pool = &self.pool;
-            pending.push_back(async move { (channel, utterance, pool.transcribe_final(samples, effort).await) });
+            pending.push_back(async move { (channel, utterance, pool.transcribe_final(samples, effort, Wanted::now()).await) });
         }
         let mut segments = Vec::new();
         let mut done = 0.0;
@@ -57,8 +59,8 @@ impl WhisperEngine {
             let decoded = result?;
             done += utterance.samples.len() as f64 / 16_000.0;
             progress.progress(done, total);
-            let text = decoded.text.trim();
-            if text.is_empty() || (text.starts_with('[') && text.ends_with(']')) {
+            let text = spoken(&decoded.text);
+            if text.is_empty() {
                 continue;
             }
             segments.push(Segment {
@@ -66,7 +68,7 @@ impl WhisperEngine {
                 speaker: speakers[channel].clone(),
                 start_ms: utterance.start / 16,
                 end_ms: utterance.end() / 16,
-                text: text.to_string(),
+                text,
                 confidence: decoded.confidence,
             });
         }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use whisper_rs::{FullParams, SamplingStrategy, WhisperState};
 
+use super::markers::spoken;
 use crate::AsrError;
 
 /// Whisper's encoder frames per second of audio (1500 frames per 30 s window).
@@ -44,29 +45,42 @@ pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads
     let retry = match effort {
         Effort::Partial => {
             // Live text is replaced within seconds: cut a loop rather than decode again.
-            if let Some(cut) = repeat_start(&first.text, REPEATED_PHRASE_WORDS) {
-                first.text = first.text[..cut].trim_end().to_string();
-            }
+            cut_loop(&mut first.text);
             return Ok(first);
         }
         Effort::Greedy => Effort::Beam(5),
         Effort::Beam(_) => Effort::Greedy,
     };
     if !looped(&first.text) {
-        return Ok(first);
+        return words_if_heard(state, samples, first, threads, cancel);
     }
     metrics::counter!("switchboard_asr_loop_retries_total").increment(1);
     let second = decode_once(state, samples, retry, threads, cancel)?;
     if !looped(&second.text) {
-        return Ok(second);
+        return words_if_heard(state, samples, second, threads, cancel);
     }
-    // Both loop: keep what came before the first repeat ("10 of clubs 10 of clubs 10 of" is
-    // "10 of clubs").
+    // Both loop: keep what came before the first repeat.
     let mut best = if compression_ratio(&second.text) < compression_ratio(&first.text) { second } else { first };
-    if let Some(cut) = repeat_start(&best.text, REPEATED_PHRASE_WORDS) {
-        best.text = best.text[..cut].trim_end().to_string();
-    }
+    cut_loop(&mut best.text);
     Ok(best)
+}
+
+/// Speech this long (with the VAD's padding) that Whisper calls "[inaudible]" is a miss: decode
+/// it once more with non-speech tokens suppressed. On a staged call a postcode read out letter
+/// by letter came back as "[inaudible]" at one thread and as "S-1-A-2-A" at two.
+const MARKER_RETRY_MIN_SAMPLES: usize = 16_000;
+
+/// `decoded`, or a second decode without markers when it is only a marker for real speech.
+fn words_if_heard(state: &mut WhisperState, samples: &[f32], decoded: Decoded, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+    if samples.len() < MARKER_RETRY_MIN_SAMPLES || !spoken(&decoded.text).is_empty() {
+        return Ok(decoded);
+    }
+    let mut retry = decode_with(state, samples, Effort::Greedy, threads, cancel, true)?;
+    cut_loop(&mut retry.text);
+    let heard = !spoken(&retry.text).is_empty();
+    metrics::counter!("switchboard_asr_marker_retries_total", "outcome" => if heard { "words" } else { "marker" }).increment(1);
+    tracing::debug!(marker = %decoded.text, retry = %retry.text, heard, "speech decoded as a marker, decoded again");
+    Ok(if heard { retry } else { decoded })
 }
 
 /// Whisper repeating itself: text that compresses too well, or a phrase of several words said
@@ -82,10 +96,18 @@ fn repeats_phrase(text: &str, n: usize) -> bool {
     repeat_start(text, n).is_some()
 }
 
+/// Keeps what came before a phrase starts again ("10 of clubs 10 of clubs 10 of" is "10 of clubs").
+fn cut_loop(text: &mut String) {
+    if let Some(cut) = repeat_start(text, REPEATED_PHRASE_WORDS) {
+        text.truncate(text[..cut].trim_end_matches(|c: char| c.is_whitespace() || c == '-').len());
+    }
+}
+
 /// Byte offset in `text` where a phrase of `n` words starts again, if one does.
 fn repeat_start(text: &str, n: usize) -> Option<usize> {
     let words: Vec<(usize, String)> = text
-        .split_whitespace()
+        // "S-1-A-2-A-2-A-2-A" repeats itself as much as "two A two A two A" does.
+        .split(|c: char| c.is_whitespace() || c == '-')
         .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()))
         .filter(|(_, w)| !w.is_empty())
         .collect();
@@ -105,6 +127,10 @@ fn compression_ratio(text: &str) -> f32 {
 }
 
 fn decode_once(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+    decode_with(state, samples, effort, threads, cancel, false)
+}
+
+fn decode_with(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool, words_only: bool) -> Result<Decoded, AsrError> {
     let strategy = match effort {
         Effort::Partial | Effort::Greedy => SamplingStrategy::Greedy { best_of: 1 },
         Effort::Beam(width) => SamplingStrategy::BeamSearch { beam_size: i32::from(width.max(1)), patience: -1.0 },
@@ -121,6 +147,7 @@ fn decode_once(state: &mut WhisperState, samples: &[f32], effort: Effort, thread
     params.set_print_realtime(false);
     params.set_print_timestamps(false);
     params.set_suppress_blank(true);
+    params.set_suppress_nst(words_only);
     let seconds = samples.len().div_ceil(16_000);
     // Short utterances must not pay for a 30 s window: encode only the frames that hold audio
     // (plus a margin, which keeps accuracy on very short clips).
@@ -222,6 +249,9 @@ mod tests {
         let text = "10 of clubs 10 of clubs 10 of clubs 10 of";
         assert_eq!(repeat_start(text, REPEATED_PHRASE_WORDS).map(|at| text[..at].trim_end()), Some("10 of clubs"));
         assert_eq!(repeat_start("no loop in this short sentence at all", REPEATED_PHRASE_WORDS), None);
+        let mut spelled = "S-1-A-2-A-2-A-2-A-2-A-2-A-2-A".to_string();
+        cut_loop(&mut spelled);
+        assert_eq!(spelled, "S-1-A-2", "one turn of the loop is kept");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod batch;
 mod decode;
+mod markers;
 mod pool;
 mod stream;
 

@@ -13,7 +13,8 @@ use tokio::task::JoinHandle;
 
 use super::WhisperConfig;
 use super::decode::Decoded;
-use super::pool::DecoderPool;
+use super::markers::spoken;
+use super::pool::{DecoderPool, Wanted};
 use crate::agreement::Agreement;
 use crate::{AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, StreamSpec, TranscriptEvent};
 
@@ -46,6 +47,7 @@ struct Channel {
 struct Early {
     start: u64,
     voiced: usize,
+    wanted: Wanted,
     decode: Option<JoinHandle<Decoding>>,
 }
 
@@ -186,13 +188,14 @@ impl Follow {
         let decode: BoxFuture<'static, Decoding> = match ch.early.take() {
             Some(early) if (early.start, early.voiced) == (utterance.start, utterance.voiced) => {
                 metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "used").increment(1);
+                early.wanted.confirm();
                 early.result().boxed()
             }
             stale => {
                 drop(stale);
                 let pool = Arc::clone(&self.pool);
                 let (samples, effort) = (utterance.samples.clone(), self.config.final_effort);
-                async move { pool.transcribe_final(samples, effort).await }.boxed()
+                async move { pool.transcribe_final(samples, effort, Wanted::now()).await }.boxed()
             }
         };
         self.finals.push_back(async move { (i, utterance, stopped, decode.await) }.boxed());
@@ -210,8 +213,10 @@ impl Follow {
             ch.early = None;
             let pool = Arc::clone(&self.pool);
             let (samples, effort) = (pause.samples.to_vec(), self.config.final_effort);
-            let decode = tokio::spawn(async move { pool.transcribe_final(samples, effort).await });
-            ch.early = Some(Early { start: pause.start, voiced: pause.voiced, decode: Some(decode) });
+            let wanted = Wanted::guess();
+            let guess = wanted.clone();
+            let decode = tokio::spawn(async move { pool.transcribe_final(samples, effort, guess).await });
+            ch.early = Some(Early { start: pause.start, voiced: pause.voiced, wanted, decode: Some(decode) });
             return;
         }
         let Some((start, samples)) = ch.segmenter.current() else { return };
@@ -233,8 +238,9 @@ impl Follow {
     fn final_event(&mut self, i: usize, utterance: &Utterance, result: Decoding) -> Option<TranscriptEvent> {
         match result {
             Ok(decoded) => {
-                let text = clean(&decoded.text);
+                let text = spoken(&decoded.text);
                 if text.is_empty() {
+                    tracing::debug!(call = %self.spec.call_id, channel = i, start = utterance.start / 16, raw = %decoded.text, "final without words dropped");
                     return None;
                 }
                 Some(TranscriptEvent::Final(Segment {
@@ -262,28 +268,7 @@ impl Follow {
         // Drop answers about an utterance that has ended meanwhile: its final is coming.
         let now = ch.segmenter.current().map(|(s, _)| s)?;
         let decoded = result.ok().filter(|_| now == start)?;
-        let (stable, unstable) = ch.agreement.update(&clean(&decoded.text));
+        let (stable, unstable) = ch.agreement.update(&spoken(&decoded.text));
         Some(Partial { channel: i, speaker: ch.speaker.clone(), start_ms: self.spec.offset_ms + start / 16, stable, unstable })
-    }
-}
-
-/// Whisper's non-speech markers ("[BLANK_AUDIO]", "(music)") are not words anyone said.
-fn clean(text: &str) -> String {
-    let t = text.trim();
-    let bracketed = |open: char, close: char| t.starts_with(open) && t.ends_with(close) && !t[1..].contains(open);
-    if bracketed('[', ']') || bracketed('(', ')') || bracketed('*', '*') {
-        String::new()
-    } else {
-        t.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn non_speech_markers_are_dropped_and_speech_kept() {
-        assert_eq!(super::clean(" [BLANK_AUDIO]"), "");
-        assert_eq!(super::clean("(music)"), "");
-        assert_eq!(super::clean(" Hello (there) "), "Hello (there)");
     }
 }
