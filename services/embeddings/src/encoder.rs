@@ -290,7 +290,9 @@ fn matmul(x: &[f32], lin: &Linear, residual: Option<&[f32]>) -> Vec<f32> {
     y
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+/// Dot product of equal-length vectors (cosine, for normalised embeddings), in a shape the
+/// compiler vectorises: shared by attention and by similarity search over embeddings.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     // Eight partial sums keep the loop vectorised.
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));

@@ -11,6 +11,7 @@ mod minilm;
 mod persist;
 
 pub use cache::{CacheStats, CachedEmbedder};
+pub use encoder::dot;
 pub use minilm::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MiniLm, models_root};
 
 /// A unit-length sentence vector; cosine similarity is a plain dot product.

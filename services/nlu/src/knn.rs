@@ -2,6 +2,7 @@
 //! example, which is the strongest single out-of-scope signal on sentence embeddings.
 
 use candle_core::{Device, Tensor};
+use switchboard_embeddings::dot;
 
 use crate::NluError;
 
@@ -9,9 +10,16 @@ use crate::NluError;
 const K: usize = 30;
 const TEMPERATURE: f32 = 0.03;
 
+/// Queries up to this many are scored row by row; more go through one GEMM. A chat turn is one
+/// query, and a GEMM of one row against the transposed matrix repacked all 10k training rows
+/// each time: 18 % of the server's CPU under chat load (perf, benches/RESULTS.md).
+const ROW_BY_ROW: usize = 8;
+
 /// Training embeddings as one matrix, so a query is a single matrix-vector product.
 #[derive(Debug, Clone)]
 pub(crate) struct KnnIndex {
+    /// The same rows, row-major, for single queries.
+    rows: Vec<f32>,
     matrix: Tensor,
     labels: Vec<usize>,
     classes: usize,
@@ -38,8 +46,9 @@ impl KnnIndex {
         let dim = vectors.first().map_or(0, |v| v.len());
         let flat: Vec<f32> = vectors.iter().flat_map(|v| v.iter().copied()).collect();
         let matrix =
-            Tensor::from_vec(flat, (vectors.len(), dim), &Device::Cpu).map_err(candle_err)?;
+            Tensor::from_vec(flat.clone(), (vectors.len(), dim), &Device::Cpu).map_err(candle_err)?;
         Ok(Self {
+            rows: flat,
             matrix,
             labels,
             classes,
@@ -49,6 +58,12 @@ impl KnnIndex {
     /// Neighbours of each query (rows of equal length); batched for calibration and evals.
     pub(crate) fn query(&self, queries: &[&[f32]]) -> Result<Vec<Neighbours>, NluError> {
         let dim = self.matrix.dim(1).map_err(candle_err)?;
+        if queries.len() <= ROW_BY_ROW && dim > 0 {
+            return Ok(queries
+                .iter()
+                .map(|q| self.vote(self.rows.chunks_exact(dim).map(|row| dot(q, row)).collect()))
+                .collect());
+        }
         let flat: Vec<f32> = queries.iter().flat_map(|v| v.iter().copied()).collect();
         let q = Tensor::from_vec(flat, (queries.len(), dim), &Device::Cpu).map_err(candle_err)?;
         let sims: Vec<Vec<f32>> = q
@@ -74,5 +89,28 @@ impl KnnIndex {
         let sum: f32 = probs.iter().sum::<f32>().max(1e-30);
         probs.iter_mut().for_each(|p| *p /= sum);
         Neighbours { probs, top1 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_query_gets_the_same_neighbours_as_a_batch() {
+        let vectors: Vec<Vec<f32>> = (0..200)
+            .map(|i| (0..20).map(|d| ((i * 7 + d * 13) % 17) as f32 / 17.0 - 0.5).collect())
+            .collect();
+        let refs: Vec<&[f32]> = vectors.iter().map(Vec::as_slice).collect();
+        let index = KnnIndex::new(&refs, (0..200).map(|i| i % 5).collect(), 5).unwrap();
+        let queries: Vec<&[f32]> = refs[..ROW_BY_ROW + 1].to_vec();
+        let batched = index.query(&queries).unwrap();
+        for (q, b) in queries.iter().zip(&batched) {
+            let single = index.query(&[q]).unwrap().remove(0);
+            assert!((single.top1 - b.top1).abs() < 1e-5, "{} vs {}", single.top1, b.top1);
+            for (s, b) in single.probs.iter().zip(&b.probs) {
+                assert!((s - b).abs() < 1e-4, "{s} vs {b}");
+            }
+        }
     }
 }
