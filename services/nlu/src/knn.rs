@@ -15,12 +15,11 @@ const TEMPERATURE: f32 = 0.03;
 /// each time: 18 % of the server's CPU under chat load (perf, benches/RESULTS.md).
 const ROW_BY_ROW: usize = 8;
 
-/// Training embeddings as one matrix, so a query is a single matrix-vector product.
+/// Training embeddings as one row-major matrix: a query is one dot product per example.
 #[derive(Debug, Clone)]
 pub(crate) struct KnnIndex {
-    /// The same rows, row-major, for single queries.
     rows: Vec<f32>,
-    matrix: Tensor,
+    dim: usize,
     labels: Vec<usize>,
     classes: usize,
 }
@@ -44,12 +43,10 @@ impl KnnIndex {
         classes: usize,
     ) -> Result<Self, NluError> {
         let dim = vectors.first().map_or(0, |v| v.len());
-        let flat: Vec<f32> = vectors.iter().flat_map(|v| v.iter().copied()).collect();
-        let matrix =
-            Tensor::from_vec(flat.clone(), (vectors.len(), dim), &Device::Cpu).map_err(candle_err)?;
+        let rows: Vec<f32> = vectors.iter().flat_map(|v| v.iter().copied()).collect();
         Ok(Self {
-            rows: flat,
-            matrix,
+            rows,
+            dim,
             labels,
             classes,
         })
@@ -57,8 +54,8 @@ impl KnnIndex {
 
     /// Neighbours of each query (rows of equal length); batched for calibration and evals.
     pub(crate) fn query(&self, queries: &[&[f32]]) -> Result<Vec<Neighbours>, NluError> {
-        let dim = self.matrix.dim(1).map_err(candle_err)?;
-        if queries.len() <= ROW_BY_ROW && dim > 0 {
+        let dim = self.dim;
+        if queries.len() <= ROW_BY_ROW || dim == 0 {
             return Ok(queries
                 .iter()
                 .map(|q| self.vote(self.rows.chunks_exact(dim).map(|row| dot(q, row)).collect()))
@@ -66,8 +63,10 @@ impl KnnIndex {
         }
         let flat: Vec<f32> = queries.iter().flat_map(|v| v.iter().copied()).collect();
         let q = Tensor::from_vec(flat, (queries.len(), dim), &Device::Cpu).map_err(candle_err)?;
+        // Built per batch (a copy, small beside the GEMM) so the index holds the rows once.
+        let matrix = Tensor::from_slice(&self.rows, (self.rows.len() / dim, dim), &Device::Cpu).map_err(candle_err)?;
         let sims: Vec<Vec<f32>> = q
-            .matmul(&self.matrix.t().map_err(candle_err)?)
+            .matmul(&matrix.t().map_err(candle_err)?)
             .and_then(|s| s.to_vec2())
             .map_err(candle_err)?;
         Ok(sims.into_iter().map(|s| self.vote(s)).collect())

@@ -251,9 +251,11 @@ fn work(mut state: whisper_rs::WhisperState, shared: &Shared, index: usize) {
         // back sooner); otherwise one each. Partials take one: they are cancelled when a final
         // arrives, but only at the end of an encoder pass, and a final should not wait for that
         // (measured: with lone partials on both cores, p95 at 4 calls rose 0.9 → 1.0–1.3 s).
-        let threads = if job.reply.is_closed() { 0 } else { shared.cores.take(!partial && no_final_waits) };
-        // Whoever asked has gone (a call that hung up, a guess that speech resumed): skip it.
-        if threads > 0 && !job.cancel.load(Ordering::SeqCst) {
+        // Whoever asked has gone (a call that hung up, a guess that speech resumed): skip it,
+        // without waiting for a core, or after the wait if they left meanwhile.
+        let gone = || job.reply.is_closed() || job.cancel.load(Ordering::SeqCst);
+        let threads = if gone() { 0 } else { shared.cores.take(!partial && no_final_waits) };
+        if threads > 0 && !gone() {
             run(&mut state, job, threads);
         }
         shared.cores.give_back(threads);
