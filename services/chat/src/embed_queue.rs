@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
+use std::time::Instant;
 
 use switchboard_embeddings::{EmbedError, Embedder, Embedding};
 use tokio::sync::oneshot;
@@ -19,6 +20,7 @@ use crate::ChatError;
 
 struct Job {
     text: String,
+    queued: Instant,
     reply: oneshot::Sender<Result<Embedding, String>>,
 }
 
@@ -52,7 +54,7 @@ impl EmbedQueue {
         }
         let (reply, rx) = oneshot::channel();
         let stopped = || ChatError::Embedding(EmbedError::Inference("embedding worker stopped".into()));
-        if self.tx.send(Job { text: text.to_string(), reply }).is_err() {
+        if self.tx.send(Job { text: text.to_string(), queued: Instant::now(), reply }).is_err() {
             self.pending.fetch_sub(1, Ordering::SeqCst);
             return Err(stopped());
         }
@@ -70,8 +72,14 @@ fn worker(embedder: Arc<dyn Embedder>, rx: mpsc::Receiver<Job>, max_batch: usize
             }
         }
         metrics::histogram!("switchboard_embed_batch_size").record(jobs.len() as f64);
+        let started = Instant::now();
+        for job in &jobs {
+            let wait = started.duration_since(job.queued);
+            metrics::histogram!("switchboard_embed_wait_seconds").record(wait.as_secs_f64());
+        }
         let texts: Vec<&str> = jobs.iter().map(|j| j.text.as_str()).collect();
         let result = embedder.embed(&texts);
+        metrics::histogram!("switchboard_embed_seconds").record(started.elapsed().as_secs_f64());
         pending.fetch_sub(jobs.len(), Ordering::SeqCst);
         match result {
             Ok(vectors) => {

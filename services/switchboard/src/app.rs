@@ -74,7 +74,7 @@ pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<MiniL
     let dir = config.models_dir.join(MINILM_DIR);
     let model = MiniLm::load(&dir).context("loading the sentence encoder (run scripts/models.sh to install it)")?;
     let cached = CachedEmbedder::new(model, EMBEDDING_CACHE);
-    let path = embedding_cache_path(config);
+    let path = embedding_cache_path(config, cached.inner().numerics());
     match cached.load_file(&path) {
         Ok(n) => tracing::debug!(entries = n, path = %path.display(), "embedding cache loaded"),
         Err(e) => tracing::warn!(error = %e, path = %path.display(), "embedding cache unreadable; starting empty"),
@@ -82,8 +82,9 @@ pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<MiniL
     Ok(Arc::new(cached))
 }
 
-fn embedding_cache_path(config: &Config) -> std::path::PathBuf {
-    config.cache_dir.join("embeddings").join(format!("{MINILM_DIR}.bin"))
+/// One file per model and forward arithmetic, so vectors of two forwards never mix.
+fn embedding_cache_path(config: &Config, numerics: &str) -> std::path::PathBuf {
+    config.cache_dir.join("embeddings").join(format!("{MINILM_DIR}.{numerics}.bin"))
 }
 
 /// Persists new vectors so the next start skips them; a read-only cache only costs speed.
@@ -91,7 +92,7 @@ pub fn save_embedding_cache(config: &Config, cached: &CachedEmbedder<MiniLm>) {
     if cached.stats().misses == 0 {
         return;
     }
-    let path = embedding_cache_path(config);
+    let path = embedding_cache_path(config, cached.inner().numerics());
     if let Err(e) = cached.save_file(&path) {
         tracing::warn!(error = %e, path = %path.display(), "could not save the embedding cache");
     }
