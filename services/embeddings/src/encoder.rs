@@ -179,6 +179,24 @@ impl Encoder {
     /// Mean-pooled, L2-normalised vectors of each token-id sequence (all tokens are real).
     pub(crate) fn embed(&self, seqs: &[&[u32]]) -> Result<Vec<Vec<f32>>, String> {
         let h = self.hidden;
+        let x = self.states(seqs, self.layers.len())?;
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut start = 0;
+        for seq in seqs {
+            out.push(mean_pool(&x[start * h..(start + seq.len()) * h], h));
+            start += seq.len();
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Token states after the embedding layer and the first `layers` encoder layers, every
+    /// sequence's rows one after another: where fine-tuning of the top layers starts.
+    pub(crate) fn states(&self, seqs: &[&[u32]], layers: usize) -> Result<Vec<f32>, String> {
+        let h = self.hidden;
         let total: usize = seqs.iter().map(|s| s.len()).sum();
         if let Some(s) = seqs.iter().find(|s| s.len() > self.max_positions) {
             return Err(format!("{} tokens exceed the model's {} positions", s.len(), self.max_positions));
@@ -201,16 +219,10 @@ impl Encoder {
         }
         layer_norm(&mut x, &self.embed_norm, self.eps);
         let lens: Vec<usize> = seqs.iter().map(|s| s.len()).collect();
-        for layer in &self.layers {
+        for layer in &self.layers[..layers.min(self.layers.len())] {
             x = self.layer(layer, &x, &lens);
         }
-        let mut out = Vec::with_capacity(seqs.len());
-        let mut start = 0;
-        for &len in &lens {
-            out.push(mean_pool(&x[start * h..(start + len) * h], h));
-            start += len;
-        }
-        Ok(out)
+        Ok(x)
     }
 
     fn layer(&self, layer: &Layer, x: &[f32], lens: &[usize]) -> Vec<f32> {

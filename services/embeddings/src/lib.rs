@@ -6,12 +6,14 @@
 
 mod cache;
 mod encoder;
+mod finetune;
 mod kernel;
 mod minilm;
 mod persist;
 
 pub use cache::{CacheStats, CachedEmbedder};
 pub use encoder::dot;
+pub use finetune::{FineTuneOptions, TuneProgress, fine_tune};
 pub use minilm::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MiniLm, models_root};
 
 /// A unit-length sentence vector; cosine similarity is a plain dot product.

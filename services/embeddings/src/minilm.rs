@@ -1,9 +1,10 @@
 //! all-MiniLM-L6-v2 run through our padding-free BERT forward, with mean pooling and L2
 //! normalisation.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
@@ -32,6 +33,9 @@ pub struct MiniLm {
     encoder: Encoder,
     tokenizer: Tokenizer,
     batch: usize,
+    /// Kept so fine-tuning can start from the original weights and rebuild the forward.
+    weights: PathBuf,
+    config: BertConfig,
 }
 
 impl MiniLm {
@@ -74,7 +78,7 @@ impl MiniLm {
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
             .map_err(|e| unreadable(&weights, &e))?;
         let encoder = Encoder::load(vb, &config).map_err(|e| unreadable(&weights, &e))?;
-        Ok(Self { encoder, tokenizer, batch: DEFAULT_BATCH })
+        Ok(Self { encoder, tokenizer, batch: DEFAULT_BATCH, weights, config })
     }
 
     /// Names the forward's arithmetic (f16 weights where the AVX2 kernel runs, else f32), so a
@@ -120,6 +124,71 @@ fn on_worker<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 }
 
 impl MiniLm {
+    pub(crate) fn weights_path(&self) -> &Path {
+        &self.weights
+    }
+
+    pub(crate) fn layer_count(&self) -> usize {
+        self.encoder.layer_count()
+    }
+
+    pub(crate) fn heads(&self) -> usize {
+        self.config.num_attention_heads
+    }
+
+    /// The same model with the given tensors (all of them, by safetensors name) as weights.
+    pub(crate) fn with_weights(&self, tensors: HashMap<String, Tensor>) -> Result<Self, EmbedError> {
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+        let encoder = Encoder::load(vb, &self.config).map_err(EmbedError::Inference)?;
+        Ok(Self {
+            encoder,
+            tokenizer: self.tokenizer.clone(),
+            batch: self.batch,
+            weights: self.weights.clone(),
+            config: self.config.clone(),
+        })
+    }
+
+    pub(crate) fn token_ids(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>, EmbedError> {
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| EmbedError::Inference(format!("tokenizer: {e}")))?;
+        Ok(encodings.iter().map(|e| e.get_ids().to_vec()).collect())
+    }
+
+    /// Each text's token states after the first `layers` layers, computed in length-sorted batches.
+    pub(crate) fn states(&self, ids: &[Vec<u32>], layers: usize) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let h = self.encoder.hidden();
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| ids[i].len());
+        let mut out = vec![Vec::new(); ids.len()];
+        on_worker(|| {
+            for chunk in order.chunks(self.batch) {
+                let seqs: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
+                let x = self.encoder.states(&seqs, layers).map_err(EmbedError::Inference)?;
+                let mut start = 0;
+                for &i in chunk {
+                    out[i] = x[start * h..(start + ids[i].len()) * h].to_vec();
+                    start += ids[i].len();
+                }
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    pub(crate) fn embed_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<Embedding>, EmbedError> {
+        on_worker(|| {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(self.batch) {
+                let seqs: Vec<&[u32]> = chunk.iter().map(Vec::as_slice).collect();
+                out.extend(self.encoder.embed(&seqs).map_err(EmbedError::Inference)?);
+            }
+            Ok(out)
+        })
+    }
+
     fn embed_here(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
         let encodings = self
             .tokenizer

@@ -206,3 +206,54 @@ fn padding_free_forward_matches_candle_bert_within_1e4() {
         }
     }
 }
+
+const GROUPS: [[&str; 4]; 4] = [
+    ["how do I reset my password", "forgot my password", "I can't log in, I lost my password", "change my login password"],
+    ["where is my card", "my card has not arrived", "card delivery is late", "when will my new card come"],
+    ["what is the exchange rate", "how much is a euro in dollars", "currency conversion rate today", "rate for converting pounds"],
+    ["close my account", "I want to delete my account", "how can I cancel my account", "shut down my account please"],
+];
+
+/// Mean cosine of same-label pairs minus that of different-label pairs.
+fn label_margin(vectors: &[Embedding], labels: &[usize]) -> f32 {
+    let (mut same, mut ns, mut other, mut no) = (0f32, 0f32, 0f32, 0f32);
+    for i in 0..vectors.len() {
+        for j in i + 1..vectors.len() {
+            let c = cosine(&vectors[i], &vectors[j]);
+            if labels[i] == labels[j] {
+                (same, ns) = (same + c, ns + 1.0);
+            } else {
+                (other, no) = (other + c, no + 1.0);
+            }
+        }
+    }
+    same / ns - other / no
+}
+
+#[test]
+fn fine_tuning_pulls_each_labels_sentences_together_and_leaves_the_base_alone() {
+    let texts: Vec<&str> = GROUPS.iter().flatten().copied().collect();
+    let labels: Vec<usize> = (0..texts.len()).map(|i| i / 4).collect();
+    let before = model().embed(&texts).unwrap();
+    let opts = FineTuneOptions { layers: 1, epochs: 4, batch: 4, dropout: 0.0, lr: 3e-4, ..Default::default() };
+    let mut reports = 0;
+    let tuned = fine_tune(model(), &texts, &labels, 4, &opts, &mut |_, _, _, loss| {
+        assert!(loss.is_finite());
+        reports += 1;
+    })
+    .unwrap();
+    assert_eq!(reports, 16, "one report per batch");
+    let after = tuned.embed(&texts).unwrap();
+    assert!(after.iter().all(|v| (norm(v) - 1.0).abs() < 1e-4));
+    let (was, now) = (label_margin(&before, &labels), label_margin(&after, &labels));
+    assert!(now > was + 0.05, "margin {was} -> {now}");
+    assert_eq!(model().embed(&texts).unwrap(), before, "the base model is unchanged");
+}
+
+#[test]
+fn fine_tuning_rejects_labels_outside_the_class_count() {
+    let err = fine_tune(model(), &["a b", "c d"], &[0, 2], 2, &FineTuneOptions::default(), &mut |_, _, _, _| {})
+        .err()
+        .expect("label 2 of 2 classes");
+    assert!(err.to_string().contains("label below the class count"), "{err}");
+}

@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use switchboard_embeddings::{CachedEmbedder, Embedder};
+use switchboard_embeddings::{CachedEmbedder, Embedder, FineTuneOptions, MiniLm};
 
-use crate::{NluError, TrainOptions, TrainingExample, train};
+use crate::{IntentModel, NluError, TrainOptions, TrainingExample, train, train_tuned};
 
 /// One labelled row of an evaluation file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +106,14 @@ fn embed_all(
     Ok(out)
 }
 
+/// The training examples of `rows`: every row not labelled `oos_label`.
+fn examples(rows: &[LabelledRow], oos_label: Option<&str>) -> Vec<TrainingExample> {
+    rows.iter()
+        .filter(|r| oos_label != Some(r.label.as_str()))
+        .map(|r| TrainingExample { text: r.text.clone(), intent: r.label.clone() })
+        .collect()
+}
+
 /// Trains on `train_rows` (rows labelled `oos_label` are left out) and scores `test_rows`.
 pub fn evaluate(
     train_rows: &[LabelledRow],
@@ -114,15 +122,7 @@ pub fn evaluate(
     oos_label: Option<&str>,
     progress: Progress,
 ) -> Result<EvalReport, NluError> {
-    let is_oos = |label: &str| oos_label == Some(label);
-    let examples: Vec<TrainingExample> = train_rows
-        .iter()
-        .filter(|r| !is_oos(&r.label))
-        .map(|r| TrainingExample {
-            text: r.text.clone(),
-            intent: r.label.clone(),
-        })
-        .collect();
+    let examples = examples(train_rows, oos_label);
     // Embed once with progress; `train` then finds every text in the cache.
     let cached = CachedEmbedder::new(embedder, examples.len().max(1));
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
@@ -132,7 +132,36 @@ pub fn evaluate(
     let model = train(&examples, &cached, &TrainOptions::default())?;
     let train_seconds = started.elapsed().as_secs_f64();
     progress("training", 1, 1);
+    score(&model, embedder, test_rows, oos_label, (examples.len(), train_seconds), progress)
+}
 
+/// Like [`evaluate`] on the slower path: `base` fine-tuned on the training rows first
+/// ([`train_tuned`]); `train_seconds` then includes both tuning runs.
+pub fn evaluate_tuned(
+    train_rows: &[LabelledRow],
+    test_rows: &[LabelledRow],
+    base: &MiniLm,
+    tune: &FineTuneOptions,
+    oos_label: Option<&str>,
+    progress: Progress,
+) -> Result<EvalReport, NluError> {
+    let examples = examples(train_rows, oos_label);
+    let started = Instant::now();
+    let tuned = train_tuned(&examples, base, &TrainOptions::default(), tune, progress)?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    score(&tuned.model, &tuned.encoder, test_rows, oos_label, (examples.len(), train_seconds), progress)
+}
+
+/// Classifies `test_rows` with `model` (embedding them with `embedder`) and counts.
+fn score(
+    model: &IntentModel,
+    embedder: &dyn Embedder,
+    test_rows: &[LabelledRow],
+    oos_label: Option<&str>,
+    (train_rows, train_seconds): (usize, f64),
+    progress: Progress,
+) -> Result<EvalReport, NluError> {
+    let is_oos = |label: &str| oos_label == Some(label);
     let started = Instant::now();
     let texts: Vec<&str> = test_rows.iter().map(|r| r.text.as_str()).collect();
     let vectors = embed_all(embedder, &texts, "embedding test set", progress)?;
@@ -175,7 +204,7 @@ pub fn evaluate(
         ms_per_utterance: total_seconds * 1000.0 / n,
         embed_ms_per_utterance: embed_seconds * 1000.0 / n,
         test_rows: test_rows.len(),
-        train_rows: examples.len(),
+        train_rows,
         intents: model.intents().len(),
         train_seconds,
         threshold: model.calibration().threshold,

@@ -19,6 +19,7 @@ mod knn;
 mod lexical;
 mod linear;
 pub mod oos;
+mod tuned;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use switchboard_embeddings::{EmbedError, Embedder};
 
 use crate::ensemble::{Ensemble, Sample};
 pub use crate::oos::Calibration;
+pub use crate::tuned::{TunedModel, train_tuned};
 
 /// One labelled utterance, as bot definitions provide them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,38 +124,35 @@ struct Inner {
     calibration: Calibration,
 }
 
+/// Checks the examples and numbers their intents in name order.
+fn label_ids(examples: &[TrainingExample]) -> Result<BTreeMap<&str, usize>, NluError> {
+    if examples.is_empty() {
+        return Err(NluError::EmptyTrainingSet);
+    }
+    for (index, e) in examples.iter().enumerate() {
+        if e.text.trim().is_empty() {
+            return Err(NluError::EmptyField { index, field: "text" });
+        }
+        if e.intent.trim().is_empty() {
+            return Err(NluError::EmptyField { index, field: "intent" });
+        }
+    }
+    let mut names: Vec<&str> = examples.iter().map(|e| e.intent.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() == 1 {
+        return Err(NluError::SingleIntent(examples[0].intent.clone()));
+    }
+    Ok(names.into_iter().enumerate().map(|(i, n)| (n, i)).collect())
+}
+
 /// Trains a model on `examples`, embedding their texts with `embedder`.
 pub fn train(
     examples: &[TrainingExample],
     embedder: &dyn Embedder,
     opts: &TrainOptions,
 ) -> Result<IntentModel, NluError> {
-    if examples.is_empty() {
-        return Err(NluError::EmptyTrainingSet);
-    }
-    for (index, e) in examples.iter().enumerate() {
-        if e.text.trim().is_empty() {
-            return Err(NluError::EmptyField {
-                index,
-                field: "text",
-            });
-        }
-        if e.intent.trim().is_empty() {
-            return Err(NluError::EmptyField {
-                index,
-                field: "intent",
-            });
-        }
-    }
-    let ids: BTreeMap<&str, usize> = {
-        let mut names: Vec<&str> = examples.iter().map(|e| e.intent.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.into_iter().enumerate().map(|(i, n)| (n, i)).collect()
-    };
-    if ids.len() == 1 {
-        return Err(NluError::SingleIntent(examples[0].intent.clone()));
-    }
+    let ids = label_ids(examples)?;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let embeddings = embedder.embed(&texts)?;
     let dim = embedder.dim();
@@ -178,22 +177,22 @@ pub fn train(
     } else {
         Calibration::accept_all(0)
     };
-    let ensemble = Ensemble::fit(&samples, classes, opts.seed)?;
-    tracing::debug!(
-        ?calibration,
-        classes,
-        examples = examples.len(),
-        "intent model trained"
-    );
+    finish(ids, &samples, dim, calibration, opts.seed)
+}
+
+/// Fits the final ensemble on all samples and wraps it with its calibration.
+fn finish(
+    ids: BTreeMap<&str, usize>,
+    samples: &[Sample],
+    dim: usize,
+    calibration: Calibration,
+    seed: u64,
+) -> Result<IntentModel, NluError> {
+    let classes = ids.len();
+    let ensemble = Ensemble::fit(samples, classes, seed)?;
+    tracing::debug!(?calibration, classes, examples = samples.len(), "intent model trained");
     let intents = ids.into_keys().map(str::to_string).collect();
-    Ok(IntentModel {
-        inner: Arc::new(Inner {
-            intents,
-            dim,
-            ensemble,
-            calibration,
-        }),
-    })
+    Ok(IntentModel { inner: Arc::new(Inner { intents, dim, ensemble, calibration }) })
 }
 
 impl IntentModel {

@@ -49,13 +49,23 @@ impl Calibration {
     }
 }
 
-/// Runs the calibration described in the module docs over `samples` labelled `0..classes`.
-pub(crate) fn calibrate(
-    samples: &[Sample],
-    classes: usize,
-    max_cost: f32,
-    seed: u64,
-) -> Result<Calibration, NluError> {
+/// Which examples train the calibration copy and which are held out; drawn once so an encoder
+/// can be fine-tuned on exactly the copy's part ([`crate::train_tuned`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Split {
+    /// Class id in the reduced model, `usize::MAX` for a pseudo out-of-scope intent.
+    pub remap: Vec<usize>,
+    /// Classes the reduced model knows.
+    pub kept: usize,
+    pub n_pseudo: usize,
+    /// Example indices: training the copy, held-out in-scope, held-out intents.
+    pub fit: Vec<usize>,
+    pub held_in: Vec<usize>,
+    pub held_oos: Vec<usize>,
+}
+
+/// Draws the split described in the module docs for examples labelled `0..classes`.
+pub(crate) fn split(labels: &[usize], classes: usize, seed: u64) -> Split {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut intents: Vec<usize> = (0..classes).collect();
     intents.shuffle(&mut rng);
@@ -76,10 +86,7 @@ pub(crate) fn calibrate(
         }
     }
     let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
-    samples
-        .iter()
-        .enumerate()
-        .for_each(|(i, s)| by_class[s.label].push(i));
+    labels.iter().enumerate().for_each(|(i, &l)| by_class[l].push(i));
     let (mut fit, mut held_in, mut held_oos) = (Vec::new(), Vec::new(), Vec::new());
     for (c, mut idx) in by_class.into_iter().enumerate() {
         if pseudo[c] {
@@ -89,11 +96,32 @@ pub(crate) fn calibrate(
         idx.shuffle(&mut rng);
         let n_held = if idx.len() >= 3 { idx.len() / 5 } else { 0 };
         held_in.extend_from_slice(&idx[..n_held]);
-        fit.extend(idx[n_held..].iter().map(|&i| Sample {
-            label: remap[c],
-            ..samples[i]
-        }));
+        fit.extend_from_slice(&idx[n_held..]);
     }
+    Split { remap, kept: next, n_pseudo, fit, held_in, held_oos }
+}
+
+/// Runs the calibration described in the module docs over `samples` labelled `0..classes`.
+pub(crate) fn calibrate(
+    samples: &[Sample],
+    classes: usize,
+    max_cost: f32,
+    seed: u64,
+) -> Result<Calibration, NluError> {
+    let labels: Vec<usize> = samples.iter().map(|s| s.label).collect();
+    calibrate_split(samples, &split(&labels, classes, seed), max_cost, seed)
+}
+
+/// Calibrates on a split drawn by [`split`] over the same `samples`.
+pub(crate) fn calibrate_split(
+    samples: &[Sample],
+    split: &Split,
+    max_cost: f32,
+    seed: u64,
+) -> Result<Calibration, NluError> {
+    let Split { remap, kept: next, n_pseudo, fit, held_in, held_oos } = split;
+    let (next, n_pseudo) = (*next, *n_pseudo);
+    let fit: Vec<Sample> = fit.iter().map(|&i| Sample { label: remap[samples[i].label], ..samples[i] }).collect();
     if held_in.len() < MIN_HELD_OUT {
         return Ok(Calibration::accept_all(held_in.len()));
     }
@@ -103,11 +131,11 @@ pub(crate) fn calibrate(
             .map(|&i| (samples[i].text, samples[i].embedding))
             .collect()
     };
-    let in_scored = model.score(&queries(&held_in))?;
+    let in_scored = model.score(&queries(held_in))?;
     // (score, classified correctly) for each held-out in-scope example, lowest score first.
     let mut in_scores: Vec<(f32, bool)> = in_scored
         .iter()
-        .zip(&held_in)
+        .zip(held_in)
         .map(|(s, &i)| (score(s), argmax(&s.probs) == remap[samples[i].label]))
         .collect();
     in_scores.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -132,7 +160,7 @@ pub(crate) fn calibrate(
     let pseudo_oos_recall = if held_oos.is_empty() {
         None
     } else {
-        let scored = model.score(&queries(&held_oos))?;
+        let scored = model.score(&queries(held_oos))?;
         Some(scored.iter().filter(|s| score(s) < threshold).count() as f32 / scored.len() as f32)
     };
     Ok(Calibration {

@@ -59,6 +59,12 @@ enum Eval {
 }
 
 fn main() -> std::process::ExitCode {
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        // candle's own op threads spin at a barrier between ops; our code parallelises at a
+        // coarser grain (rayon), so candle ops run on the thread that calls them.
+        // SAFETY: no other thread exists yet to read the environment concurrently.
+        unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };
+    }
     let cli = Cli::parse();
     init_tracing(cli.log_json);
     match run(cli) {

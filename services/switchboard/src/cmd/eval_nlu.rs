@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use switchboard_embeddings::MiniLm;
-use switchboard_nlu::eval::{EvalReport, evaluate, read_csv};
+use switchboard_embeddings::{FineTuneOptions, MiniLm};
+use switchboard_nlu::eval::{EvalReport, evaluate, evaluate_tuned, read_csv};
 
 /// Arguments of `eval nlu`; this interface is how quality is checked on unseen data: keep it stable.
 #[derive(Debug, clap::Args)]
@@ -22,6 +22,16 @@ pub struct Args {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Fine-tune the encoder's top layers on the training rows first (the slower training
+    /// path: minutes, not seconds; two tuning runs, one for the rejection threshold).
+    #[arg(long)]
+    pub fine_tune: bool,
+    /// Passes over the training rows when fine-tuning.
+    #[arg(long, default_value_t = FineTuneOptions::default().epochs, requires = "fine_tune")]
+    pub fine_tune_epochs: usize,
+    /// Top encoder layers that learn when fine-tuning (the others stay frozen).
+    #[arg(long, default_value_t = FineTuneOptions::default().layers, requires = "fine_tune")]
+    pub fine_tune_layers: usize,
 }
 
 /// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures.
@@ -42,13 +52,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         bar.set_position(done as u64);
     };
-    let report = evaluate(
-        &train,
-        &test,
-        &embedder,
-        args.oos_label.as_deref(),
-        &mut progress,
-    )?;
+    let oos = args.oos_label.as_deref();
+    let report = if args.fine_tune {
+        let tune = FineTuneOptions {
+            epochs: args.fine_tune_epochs,
+            layers: args.fine_tune_layers,
+            ..FineTuneOptions::default()
+        };
+        evaluate_tuned(&train, &test, &embedder, &tune, oos, &mut progress)?
+    } else {
+        evaluate(&train, &test, &embedder, oos, &mut progress)?
+    };
     bar.finish_and_clear();
     if args.json {
         println!("{}", to_json(&report));
@@ -71,6 +85,7 @@ fn to_json(r: &EvalReport) -> serde_json::Value {
         "train_rows": r.train_rows,
         "test_rows": r.test_rows,
         "intents": r.intents,
+        "threshold": r.threshold,
     })
 }
 
