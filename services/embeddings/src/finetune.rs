@@ -204,12 +204,22 @@ pub fn fine_tune(
     opts: &FineTuneOptions,
     progress: TuneProgress,
 ) -> Result<MiniLm, EmbedError> {
+    if texts.is_empty() {
+        return Err(err("no sentences to learn from"));
+    }
     if texts.len() != labels.len() || labels.iter().any(|&l| l >= classes) {
         return Err(err("every text needs a label below the class count"));
     }
+    let n = model.layer_count();
+    if opts.layers == 0 || opts.layers > n {
+        return Err(err(format!("the model has {n} layers: tune 1 to {n} of them, not {}", opts.layers)));
+    }
+    if opts.epochs == 0 || opts.batch == 0 {
+        return Err(err("epochs and batch size must be at least 1"));
+    }
     let dev = Device::Cpu;
     let ids = model.token_ids(texts)?;
-    let frozen = model.layer_count().saturating_sub(opts.layers.max(1));
+    let frozen = n - opts.layers;
     let h = model.dim();
     let states = model.states(&ids, frozen)?;
     let mut map = candle_core::safetensors::load(model.weights_path(), &dev).map_err(err)?;
@@ -228,7 +238,7 @@ pub fn fine_tune(
     let params = |lr| ParamsAdamW { lr, weight_decay: 0.01, ..Default::default() };
     let mut opt = AdamW::new(vars, params(opts.lr)).map_err(err)?;
     let mut head_opt = AdamW::new(vec![head.clone()], params(opts.head_lr)).map_err(err)?;
-    let steps_per_epoch = texts.len().div_ceil(opts.batch.max(1));
+    let steps_per_epoch = texts.len().div_ceil(opts.batch);
     let total_steps = (steps_per_epoch * opts.epochs).max(1);
     let mut step = 0;
     let mut seed = opts.seed.max(1);
@@ -237,10 +247,10 @@ pub fn fine_tune(
         shuffle(&mut order, &mut seed);
         // Sort within windows of 8 batches: little padding, still mixed labels.
         let mut batches: Vec<Vec<usize>> = Vec::new();
-        for window in order.chunks(opts.batch.max(1) * 8) {
+        for window in order.chunks(opts.batch * 8) {
             let mut w = window.to_vec();
             w.sort_by_key(|&i| states[i].len());
-            batches.extend(w.chunks(opts.batch.max(1)).map(<[usize]>::to_vec));
+            batches.extend(w.chunks(opts.batch).map(<[usize]>::to_vec));
         }
         let mut order_b: Vec<usize> = (0..batches.len()).collect();
         shuffle(&mut order_b, &mut seed);

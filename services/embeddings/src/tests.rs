@@ -251,9 +251,18 @@ fn fine_tuning_pulls_each_labels_sentences_together_and_leaves_the_base_alone() 
 }
 
 #[test]
-fn fine_tuning_rejects_labels_outside_the_class_count() {
+fn fine_tuning_rejects_bad_labels_and_options_precisely() {
     let err = fine_tune(model(), &["a b", "c d"], &[0, 2], 2, &FineTuneOptions::default(), &mut |_, _, _, _| {})
         .err()
         .expect("label 2 of 2 classes");
     assert!(err.to_string().contains("label below the class count"), "{err}");
+    let none = |_: usize, _: usize, _: usize, _: f32| {};
+    for (opts, says) in [
+        (FineTuneOptions { layers: 0, ..Default::default() }, "tune 1 to 6 of them, not 0"),
+        (FineTuneOptions { layers: 7, ..Default::default() }, "tune 1 to 6 of them, not 7"),
+        (FineTuneOptions { epochs: 0, ..Default::default() }, "epochs and batch size must be at least 1"),
+    ] {
+        let err = fine_tune(model(), &["a b", "c d"], &[0, 1], 2, &opts, &mut { none }).err().expect("bad options");
+        assert!(err.to_string().contains(says), "{err}");
+    }
 }
