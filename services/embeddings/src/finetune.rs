@@ -228,7 +228,7 @@ pub fn fine_tune(
         (frozen..model.layer_count()).map(|i| TopLayer::load(&map, prefix, i)).collect::<Result<_, _>>()?;
     let heads = model.heads();
     // The head starts at each label's mean embedding: training refines rather than discovers.
-    let initial = model.embed_ids(&ids)?;
+    let initial = model.embed(texts)?;
     let mut centroids = vec![0f32; classes * h];
     for (v, &l) in initial.iter().zip(labels) {
         centroids[l * h..(l + 1) * h].iter_mut().zip(v).for_each(|(c, x)| *c += x);

@@ -178,17 +178,6 @@ impl MiniLm {
         Ok(out)
     }
 
-    pub(crate) fn embed_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<Embedding>, EmbedError> {
-        on_worker(|| {
-            let mut out = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(self.batch) {
-                let seqs: Vec<&[u32]> = chunk.iter().map(Vec::as_slice).collect();
-                out.extend(self.encoder.embed(&seqs).map_err(EmbedError::Inference)?);
-            }
-            Ok(out)
-        })
-    }
-
     fn embed_here(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
         let encodings = self
             .tokenizer
