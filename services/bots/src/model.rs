@@ -108,8 +108,9 @@ impl SlotTypeRef {
     }
 }
 
-/// Matches the knowledge index's calibration: 0.5 means its top hit is more likely right than wrong.
-pub const DEFAULT_KNOWLEDGE_MIN_SCORE: f32 = 0.5;
+/// The knowledge index's recommended threshold (`switchboard_knowledge::DEFAULT_MIN_SCORE`: its
+/// top hit is right 7 times in 10, and off-topic messages stay below it).
+pub const DEFAULT_KNOWLEDGE_MIN_SCORE: f32 = 0.7;
 
 /// What to do when the NLU is not confident: try the knowledge base, else hand off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

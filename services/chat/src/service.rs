@@ -32,7 +32,10 @@ pub struct SessionInfo {
 pub struct ChatService {
     bots: Arc<BotRegistry>,
     knowledge: Arc<Knowledge>,
+    /// The intent encoder: every fresh turn embeds its message here once.
     embed: EmbedQueue,
+    /// The knowledge encoder: only turns that fall back to knowledge pay for it.
+    knowledge_embed: EmbedQueue,
     store: Store,
     bus: Arc<dyn EventBus>,
     sessions: Sessions,
@@ -40,14 +43,17 @@ pub struct ChatService {
 
 impl ChatService {
     /// Wires the parts; bots are published into `bots` separately (and hot-swapped later).
+    /// `embed` must be the encoder the bots were trained with, `knowledge_embed` the one the
+    /// knowledge index was built with.
     pub fn new(
         bots: Arc<BotRegistry>,
         knowledge: Arc<Knowledge>,
         embed: EmbedQueue,
+        knowledge_embed: EmbedQueue,
         store: Store,
         bus: Arc<dyn EventBus>,
     ) -> Self {
-        Self { bots, knowledge, embed, store, bus, sessions: Sessions::default() }
+        Self { bots, knowledge, embed, knowledge_embed, store, bus, sessions: Sessions::default() }
     }
 
     /// The bots answering right now.
@@ -57,7 +63,7 @@ impl ChatService {
 
     /// Searches the knowledge index exactly as a chat turn would (for the agent API).
     pub async fn search_knowledge(&self, query: &str, k: usize) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
-        let embedding = self.embed.embed(query).await?;
+        let embedding = self.knowledge_embed.embed(query).await?;
         self.knowledge.search(query, &embedding, k).map_err(|e| ChatError::Knowledge(e.to_string()))
     }
 
@@ -94,11 +100,10 @@ impl ChatService {
             None => {
                 let embedding = self.embed.embed(text).await?;
                 let prediction = bot.model.classify(text, &embedding);
-                let hits = || {
-                    self.knowledge.search(text, &embedding, KNOWLEDGE_HITS).unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "knowledge search failed; answering without it");
-                        Vec::new()
-                    })
+                let hits = if turn::wants_knowledge(&bot, &prediction) {
+                    self.knowledge_hits(text).await?
+                } else {
+                    Vec::new()
                 };
                 let fresh = Fresh { bot: &bot, text, prediction: &prediction, hits, today, turn: session.turns as usize };
                 let mut d = turn::decide(fresh);
@@ -135,6 +140,16 @@ impl ChatService {
             source: decision.source,
             latency,
         })
+    }
+
+    /// The best knowledge hits for `text`; a failed search answers without knowledge rather
+    /// than failing the turn.
+    async fn knowledge_hits(&self, text: &str) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
+        let embedding = self.knowledge_embed.embed(text).await?;
+        Ok(self.knowledge.search(text, &embedding, KNOWLEDGE_HITS).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "knowledge search failed; answering without it");
+            Vec::new()
+        }))
     }
 
     async fn store_turn(

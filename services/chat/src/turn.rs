@@ -71,29 +71,38 @@ pub(crate) struct Decision {
 }
 
 /// Inputs of a fresh (not slot-filling) turn.
-pub(crate) struct Fresh<'a, H> {
+pub(crate) struct Fresh<'a> {
     pub bot: &'a LoadedBot,
     pub text: &'a str,
     pub prediction: &'a Prediction,
-    /// Knowledge hits, best first; asked for only when no intent is confident enough.
-    pub hits: H,
+    /// Knowledge hits, best first; searched only when [`wants_knowledge`] says so.
+    pub hits: Vec<Hit>,
     pub today: NaiveDate,
     /// Bot replies so far in the session; rotates between an intent's response variants.
     pub turn: usize,
 }
 
+/// The intent the turn answers with, when the classifier is confident and the bot has it.
+fn confident_intent<'b>(bot: &'b LoadedBot, prediction: &Prediction) -> Option<&'b Intent> {
+    let confident = prediction.in_scope && prediction.confidence >= bot.definition.fallback.confidence_threshold;
+    let (name, _) = prediction.ranked.first().filter(|_| confident)?;
+    bot.definition.intent(name)
+}
+
+/// Whether the turn will look at knowledge: no confident intent, and the bot falls back to it.
+/// Asked before [`decide`] so the knowledge query is embedded only when it will be used.
+pub(crate) fn wants_knowledge(bot: &LoadedBot, prediction: &Prediction) -> bool {
+    bot.definition.fallback.knowledge_fallback && confident_intent(bot, prediction).is_none()
+}
+
 /// Decides a turn from the classifier's prediction and, failing that, the knowledge hits.
-pub(crate) fn decide<H: FnOnce() -> Vec<Hit>>(f: Fresh<'_, H>) -> Decision {
+pub(crate) fn decide(f: Fresh<'_>) -> Decision {
     let policy = &f.bot.definition.fallback;
-    let best = f.prediction.ranked.first();
-    let confident = f.prediction.in_scope && f.prediction.confidence >= policy.confidence_threshold;
-    if let (true, Some((name, _))) = (confident, best)
-        && let Some(intent) = f.bot.definition.intent(name)
-    {
+    if let Some(intent) = confident_intent(f.bot, f.prediction) {
         let filling = SlotFilling::start(intent, &f.bot.definition.slot_types, f.text, f.today);
         return answer_intent(f.bot, intent, PendingIntent { filling, confidence: f.prediction.confidence, asked: 0 }, f.turn);
     }
-    let hits = if policy.knowledge_fallback { (f.hits)() } else { Vec::new() };
+    let hits = if policy.knowledge_fallback { f.hits } else { Vec::new() };
     if let Some(hit) = hits.first().filter(|h| h.score >= policy.knowledge_min_score) {
         return Decision {
             text: hit.body.clone(),

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use switchboard_embeddings::{Embedder, MiniLm};
+use switchboard_embeddings::{Embedder, SentenceEncoder};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,7 +20,7 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|b| b.parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 8, 32]);
-    let model = MiniLm::load_default().expect("MiniLM installed (scripts/models.sh)");
+    let model = SentenceEncoder::minilm().expect("MiniLM installed (scripts/models.sh)");
     model.embed(&refs[..64.min(refs.len())]).expect("warm-up");
     let mut model = Some(model);
     for &batch in &batches {

@@ -1,5 +1,6 @@
-//! A padding-free BERT encoder forward for MiniLM: every linear layer is one GEMM over all the
-//! batch's real tokens, attention runs per sequence, so short utterances cost only their tokens.
+//! A padding-free BERT encoder forward (MiniLM, and MPNet's variant of it): every linear layer is
+//! one GEMM over all the batch's real tokens, attention runs per sequence, so short utterances
+//! cost only their tokens.
 
 use candle_core::{DType, Tensor};
 use candle_nn::VarBuilder;
@@ -18,6 +19,17 @@ pub(crate) struct BertConfig {
     pub layer_norm_eps: f64,
     #[serde(default = "default_act")]
     pub hidden_act: String,
+    /// "mpnet" switches on MPNet's weight names, position offset and relative attention bias.
+    #[serde(default)]
+    pub model_type: String,
+    #[serde(default)]
+    pub pad_token_id: usize,
+    #[serde(default = "default_buckets")]
+    pub relative_attention_num_buckets: usize,
+}
+
+fn default_buckets() -> usize {
+    32
 }
 
 fn default_eps() -> f64 {
@@ -61,7 +73,11 @@ pub(crate) type LoadError = String;
 pub(crate) struct Encoder {
     word: Vec<f32>,
     position: Vec<f32>,
+    /// Row of the first token's position: 0 in BERT, `pad_token_id + 1` in MPNet (RoBERTa style).
+    position_offset: usize,
     token_type0: Vec<f32>,
+    /// MPNet's learned bias per (distance bucket, head), added to every attention score.
+    relative: Option<RelativeBias>,
     embed_norm: Norm,
     layers: Vec<Layer>,
     hidden: usize,
@@ -121,19 +137,23 @@ impl Encoder {
         if heads == 0 || h % heads != 0 {
             return Err(format!("hidden_size {h} is not a multiple of {heads} attention heads"));
         }
-        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") { vb } else { vb.pp("bert") };
+        let mpnet = cfg.model_type == "mpnet";
+        let prefix = if mpnet { "mpnet" } else { "bert" };
+        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") { vb } else { vb.pp(prefix) };
         let emb = vb.pp("embeddings");
-        let token_types = tensor(&emb.pp("token_type_embeddings"), &[2, h], "weight")
-            .or_else(|_| tensor(&emb.pp("token_type_embeddings"), &[1, h], "weight"))?;
+        let token_type0 = if mpnet {
+            vec![0f32; h]
+        } else {
+            let types = tensor(&emb.pp("token_type_embeddings"), &[2, h], "weight")
+                .or_else(|_| tensor(&emb.pp("token_type_embeddings"), &[1, h], "weight"))?;
+            types[..h].to_vec()
+        };
+        let names = if mpnet { &MPNET_NAMES } else { &BERT_NAMES };
         let mut layers = Vec::with_capacity(cfg.num_hidden_layers);
         for i in 0..cfg.num_hidden_layers {
             let l = vb.pp(format!("encoder.layer.{i}"));
-            let att = l.pp("attention");
-            let (q, k, v) = (
-                linear(&att.pp("self.query"), h, h)?,
-                linear(&att.pp("self.key"), h, h)?,
-                linear(&att.pp("self.value"), h, h)?,
-            );
+            let (q, k, v) =
+                (linear(&l.pp(names.q), h, h)?, linear(&l.pp(names.k), h, h)?, linear(&l.pp(names.v), h, h)?);
             let qkv = Linear {
                 weight: [q.weight, k.weight, v.weight].concat(),
                 packed: None,
@@ -143,23 +163,36 @@ impl Encoder {
             };
             layers.push(Layer {
                 qkv: qkv.transposed(),
-                attn_out: linear(&att.pp("output.dense"), h, h)?.transposed(),
-                attn_norm: norm(&att.pp("output.LayerNorm"), h)?,
+                attn_out: linear(&l.pp(names.attn_out), h, h)?.transposed(),
+                attn_norm: norm(&l.pp(names.attn_norm), h)?,
                 up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?.transposed(),
                 down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?.transposed(),
                 out_norm: norm(&l.pp("output.LayerNorm"), h)?,
             });
         }
+        let relative = if mpnet {
+            let buckets = cfg.relative_attention_num_buckets;
+            let table = tensor(&vb.pp("encoder.relative_attention_bias"), &[buckets, heads], "weight")?;
+            Some(RelativeBias { table, buckets })
+        } else {
+            None
+        };
+        let position_offset = if mpnet { cfg.pad_token_id + 1 } else { 0 };
+        if position_offset >= cfg.max_position_embeddings {
+            return Err(format!("pad_token_id {} leaves no positions", cfg.pad_token_id));
+        }
         Ok(Self {
             word: tensor(&emb.pp("word_embeddings"), &[cfg.vocab_size, h], "weight")?,
             position: tensor(&emb.pp("position_embeddings"), &[cfg.max_position_embeddings, h], "weight")?,
-            token_type0: token_types[..h].to_vec(),
+            position_offset,
+            token_type0,
+            relative,
             embed_norm: norm(&emb.pp("LayerNorm"), h)?,
             layers,
             hidden: h,
             heads,
             vocab: cfg.vocab_size,
-            max_positions: cfg.max_position_embeddings,
+            max_positions: cfg.max_position_embeddings - position_offset,
             eps: cfg.layer_norm_eps as f32,
         })
     }
@@ -211,6 +244,7 @@ impl Encoder {
                 }
                 let row = rows.next().expect("one row per token");
                 let word = &self.word[id * h..(id + 1) * h];
+                let pos = pos + self.position_offset;
                 let position = &self.position[pos * h..(pos + 1) * h];
                 for (((r, w), t), p) in row.iter_mut().zip(word).zip(&self.token_type0).zip(position) {
                     *r = (w + t) + p;
@@ -244,11 +278,16 @@ impl Encoder {
         let scale = 1.0 / (d as f32).sqrt();
         let mut ctx = vec![0f32; qkv.len() / 3];
         let mut scores = Vec::new();
+        // Bias by distance `j - i + len - 1`, one row of `heads` per distance (MPNet only).
+        let mut bias = Vec::new();
         let mut start = 0;
         for &len in lens {
             let rows = &qkv[start * 3 * h..(start + len) * 3 * h];
             let out = &mut ctx[start * h..(start + len) * h];
             scores.resize(len, 0f32);
+            if let Some(rel) = &self.relative {
+                rel.by_distance(len, self.heads, &mut bias);
+            }
             for head in 0..self.heads {
                 let off = head * d;
                 for i in 0..len {
@@ -256,6 +295,12 @@ impl Encoder {
                     for (j, s) in scores.iter_mut().enumerate() {
                         let k = &rows[j * 3 * h + h + off..j * 3 * h + h + off + d];
                         *s = dot(q, k) * scale;
+                    }
+                    if self.relative.is_some() {
+                        let row = (len - 1 - i) * self.heads + head;
+                        for (j, s) in scores.iter_mut().enumerate() {
+                            *s += bias[row + j * self.heads];
+                        }
                     }
                     softmax(&mut scores);
                     let o = &mut out[i * h + off..i * h + off + d];
@@ -269,6 +314,66 @@ impl Encoder {
         }
         ctx
     }
+}
+
+/// Where a layer's tensors live under `encoder.layer.N`: BERT and MPNet name them differently.
+struct LayerNames {
+    q: &'static str,
+    k: &'static str,
+    v: &'static str,
+    attn_out: &'static str,
+    attn_norm: &'static str,
+}
+
+const BERT_NAMES: LayerNames = LayerNames {
+    q: "attention.self.query",
+    k: "attention.self.key",
+    v: "attention.self.value",
+    attn_out: "attention.output.dense",
+    attn_norm: "attention.output.LayerNorm",
+};
+
+const MPNET_NAMES: LayerNames = LayerNames {
+    q: "attention.attn.q",
+    k: "attention.attn.k",
+    v: "attention.attn.v",
+    attn_out: "attention.attn.o",
+    attn_norm: "attention.LayerNorm",
+};
+
+/// MPNet's relative position bias: T5-style log-spaced distance buckets, shared by all layers.
+struct RelativeBias {
+    /// `buckets` rows of one value per head.
+    table: Vec<f32>,
+    buckets: usize,
+}
+
+impl RelativeBias {
+    /// Fills `out` with the bias of every distance `j - i` in a `len`-token sequence: row
+    /// `j - i + len - 1` holds one value per head.
+    fn by_distance(&self, len: usize, heads: usize, out: &mut Vec<f32>) {
+        out.clear();
+        for distance in -(len as i64 - 1)..len as i64 {
+            let bucket = relative_bucket(distance, self.buckets, 128);
+            out.extend_from_slice(&self.table[bucket * heads..(bucket + 1) * heads]);
+        }
+    }
+}
+
+/// The bucket of key-minus-query distance `relative`, as MPNet computes it (bidirectional: half
+/// the buckets per direction, exact up to a quarter of them, log-spaced up to `max_distance`).
+fn relative_bucket(relative: i64, buckets: usize, max_distance: usize) -> usize {
+    let half = buckets / 2;
+    let n = -relative;
+    let base = if n < 0 { half } else { 0 };
+    let n = n.unsigned_abs() as usize;
+    let exact = half / 2;
+    if n < exact {
+        return base + n;
+    }
+    // f32 like the reference, so bucket edges land on the same distances.
+    let log_ratio = (n as f32 / exact as f32).ln() / (max_distance as f32 / exact as f32).ln();
+    base + (exact + (log_ratio * (half - exact) as f32) as usize).min(half - 1)
 }
 
 /// `x · Wᵀ + b (+ residual)` for all rows of `x` in one GEMM.
@@ -401,6 +506,19 @@ mod tests {
             let residual = vec![1.0f32; rows * out];
             let got = matmul(&x, &fast, Some(&residual));
             assert!(got.iter().zip(expected).all(|(a, b)| (a - b - 1.0).abs() < 1e-4), "residual, rows {rows}");
+        }
+    }
+
+    /// MPNet's buckets (HF `relative_position_bucket`, 32 buckets, max distance 128): exact
+    /// near the query, log-spaced further out, the other direction offset by 16.
+    #[test]
+    fn relative_buckets_match_the_reference() {
+        let reference = [
+            (0, 0), (-1, 1), (-7, 7), (-8, 8), (-12, 9), (-16, 10), (-100, 15), (-127, 15), (-128, 15),
+            (-200, 15), (1, 17), (7, 23), (8, 24), (16, 26), (100, 31), (200, 31),
+        ];
+        for (distance, bucket) in reference {
+            assert_eq!(relative_bucket(distance, 32, 128), bucket, "distance {distance}");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! one label move together and labels apart; the lower layers stay frozen and run once.
 //!
 //! Training runs in candle (autograd) on the frozen layers' cached token states; the result is a
-//! new [`MiniLm`] whose fast forward carries the tuned weights.
+//! new [`SentenceEncoder`] whose fast forward carries the tuned weights.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use candle_core::backprop::GradStore;
 use candle_core::{D, DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 
-use crate::{EmbedError, Embedder, MiniLm};
+use crate::{EmbedError, Embedder, SentenceEncoder};
 
 /// Knobs of [`fine_tune`].
 #[derive(Debug, Clone)]
@@ -197,18 +197,21 @@ pub type TuneProgress<'a> = &'a mut dyn FnMut(usize, usize, usize, f32);
 /// Fine-tunes the top `opts.layers` layers of `model` to tell `labels` (0..classes) apart and
 /// returns the tuned model; `model` itself is unchanged.
 pub fn fine_tune(
-    model: &MiniLm,
+    model: &SentenceEncoder,
     texts: &[&str],
     labels: &[usize],
     classes: usize,
     opts: &FineTuneOptions,
     progress: TuneProgress,
-) -> Result<MiniLm, EmbedError> {
+) -> Result<SentenceEncoder, EmbedError> {
     if texts.is_empty() {
         return Err(err("no sentences to learn from"));
     }
     if texts.len() != labels.len() || labels.iter().any(|&l| l >= classes) {
         return Err(err("every text needs a label below the class count"));
+    }
+    if !model.is_bert() {
+        return Err(err("fine-tuning supports BERT encoders such as MiniLM; this model is MPNet"));
     }
     let n = model.layer_count();
     if opts.layers == 0 || opts.layers > n {

@@ -1,20 +1,21 @@
 //! Sentence embeddings computed in Rust (candle), shared by NLU and knowledge retrieval.
 //!
-//! Everything downstream takes `&dyn Embedder`, so the encoder behind it (MiniLM today) can be
-//! swapped without touching classifiers or indexes. [`MiniLm`] is the shipped encoder;
-//! [`CachedEmbedder`] puts a bounded exact-text cache in front of any encoder.
+//! Everything downstream takes `&dyn Embedder`, so the encoder behind it can be swapped without
+//! touching classifiers or indexes. [`SentenceEncoder`] runs the shipped encoders (MiniLM for
+//! intents, MPNet for knowledge); [`CachedEmbedder`] puts a bounded exact-text cache in front of
+//! any encoder.
 
 mod cache;
 mod encoder;
 mod finetune;
 mod kernel;
-mod minilm;
+mod sentence;
 mod persist;
 
 pub use cache::{CacheStats, CachedEmbedder};
 pub use encoder::dot;
 pub use finetune::{FineTuneOptions, TuneProgress, fine_tune};
-pub use minilm::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MiniLm, models_root};
+pub use sentence::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MPNET_DIR, SentenceEncoder, models_root};
 
 /// A unit-length sentence vector; cosine similarity is a plain dot product.
 pub type Embedding = Vec<f32>;

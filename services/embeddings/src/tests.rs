@@ -4,9 +4,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::*;
 
 /// One model per test binary: loading takes a moment and the tests only read it.
-fn model() -> &'static MiniLm {
-    static MODEL: OnceLock<MiniLm> = OnceLock::new();
-    MODEL.get_or_init(|| MiniLm::load_default().expect("MiniLM installed (scripts/models.sh)"))
+fn model() -> &'static SentenceEncoder {
+    static MODEL: OnceLock<SentenceEncoder> = OnceLock::new();
+    MODEL.get_or_init(|| SentenceEncoder::minilm().expect("MiniLM installed (scripts/models.sh)"))
 }
 
 fn norm(v: &[f32]) -> f32 {
@@ -54,7 +54,7 @@ fn batching_and_reordering_do_not_change_vectors() {
     ];
     let m = model();
     let batched = m.embed(&texts).unwrap();
-    let small_batches = MiniLm::load_default().unwrap().with_batch_size(2).embed(&texts).unwrap();
+    let small_batches = SentenceEncoder::minilm().unwrap().with_batch_size(2).embed(&texts).unwrap();
     for (i, text) in texts.iter().enumerate() {
         let single = m.embed(&[text]).unwrap().remove(0);
         assert!(cosine(&single, &batched[i]) > 0.9999, "{text}: padding leaked into the mean");
@@ -94,7 +94,7 @@ fn empty_batch_gives_no_vectors() {
 #[test]
 fn missing_model_names_path_and_fix() {
     let dir = std::env::temp_dir().join("switchboard-no-such-model");
-    let err = MiniLm::load(&dir).err().expect("loading from a missing dir fails");
+    let err = SentenceEncoder::load(&dir).err().expect("loading from a missing dir fails");
     let msg = err.to_string();
     assert!(matches!(err, EmbedError::ModelUnavailable(_)));
     assert!(msg.contains("switchboard-no-such-model"), "{msg}");
@@ -198,7 +198,7 @@ fn padding_free_forward_matches_candle_bert_within_1e4() {
         "What is the exchange rate?",
     ];
     let want = candle_bert_reference(&texts);
-    for m in [model(), &MiniLm::load_default().unwrap().with_batch_size(3)] {
+    for m in [model(), &SentenceEncoder::minilm().unwrap().with_batch_size(3)] {
         let got = m.embed(&texts).unwrap();
         for ((text, g), w) in texts.iter().zip(&got).zip(&want) {
             let worst = g.iter().zip(w).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
@@ -265,4 +265,38 @@ fn fine_tuning_rejects_bad_labels_and_options_precisely() {
         let err = fine_tune(model(), &["a b", "c d"], &[0, 1], 2, &opts, &mut { none }).err().expect("bad options");
         assert!(err.to_string().contains(says), "{err}");
     }
+}
+
+/// all-mpnet-base-v2 through our forward agrees with a plain numpy transcription of the
+/// Hugging Face MPNet forward (f32, done once while porting): the first six components of a
+/// short and of a 34-token sentence, the latter reaching the log-spaced distance buckets.
+#[test]
+fn mpnet_matches_the_reference_forward() {
+    let m = SentenceEncoder::mpnet().expect("all-mpnet-base-v2 installed (scripts/models.sh)");
+    assert_eq!(m.dim(), 768);
+    let long = "Can you tell me how long an international bank transfer takes to arrive in my account, \
+                and whether there is a fee when I send money abroad in another currency?";
+    let v = m.embed(&["This is an example sentence", long]).unwrap();
+    let want: [&[f32]; 2] = [
+        &[0.022503, -0.078292, -0.023031, -0.005100, -0.080340],
+        &[0.03683, -0.09183, -0.01231, 0.01069, 0.02414, 0.02776],
+    ];
+    for (got, want) in v.iter().zip(want) {
+        assert!((norm(got) - 1.0).abs() < 1e-4);
+        for (g, w) in got.iter().zip(want) {
+            // f16 weight panels move components by about 1e-4.
+            assert!((g - w).abs() < 1.5e-3, "got {:?}, want {want:?}", &got[..want.len()]);
+        }
+    }
+    let other = m.embed(&["Each sentence is converted"]).unwrap().remove(0);
+    assert!((cosine(&v[0], &other) - 0.4049).abs() < 0.01);
+}
+
+#[test]
+fn fine_tuning_refuses_mpnet() {
+    let m = SentenceEncoder::mpnet().expect("all-mpnet-base-v2 installed (scripts/models.sh)");
+    let err = fine_tune(&m, &["a b", "c d"], &[0, 1], 2, &FineTuneOptions::default(), &mut |_, _, _, _| {})
+        .err()
+        .expect("MPNet cannot be fine-tuned");
+    assert!(err.to_string().contains("BERT"), "{err}");
 }

@@ -8,12 +8,12 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
-use switchboard_embeddings::{EmbedError, Embedder, Embedding, MiniLm};
+use switchboard_embeddings::{EmbedError, Embedder, Embedding, SentenceEncoder};
 use switchboard_knowledge::KnowledgeIndex;
 use switchboard_knowledge::eval::{load_answers, load_questions};
 
 struct DiskCache {
-    inner: MiniLm,
+    inner: SentenceEncoder,
     map: Mutex<HashMap<String, Embedding>>,
 }
 
@@ -90,7 +90,7 @@ fn main() {
         Path::new(&args[3]),
     );
     let embedder = DiskCache {
-        inner: MiniLm::load_default().unwrap(),
+        inner: SentenceEncoder::mpnet().unwrap(),
         map: Mutex::new(load_cache(cache)),
     };
     let pool = load_answers(answers).unwrap();
@@ -103,7 +103,7 @@ fn main() {
     save_cache(cache, &embedder.map.lock().unwrap());
 
     // Calibration: invert the current logistic to get raw scores, then refit it.
-    let (slope, bias) = (10.8f64, -2.74f64); // must match fusion::PARAMS
+    let (slope, bias) = (9.22f64, -1.48f64); // must match fusion::PARAMS
     let mut pts = Vec::new();
     for (q, v) in qs.iter().zip(&q_vecs) {
         let hit = index.search(&q.text, v, 1).unwrap().remove(0);

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use switchboard_embeddings::{Embedder, FineTuneOptions, MiniLm};
+use switchboard_embeddings::{Embedder, FineTuneOptions, SentenceEncoder};
 use switchboard_nlu::eval::{LabelledRow, read_csv};
 use switchboard_nlu::{IntentModel, TrainOptions, TrainingExample, train, train_tuned};
 
@@ -21,7 +21,7 @@ fn main() {
     let train_rows = read_csv(Path::new(&args[1])).unwrap();
     let test_rows = read_csv(Path::new(&args[2])).unwrap();
     let oos = args.get(3).map(String::as_str);
-    let base = MiniLm::load_default().unwrap();
+    let base = SentenceEncoder::minilm().unwrap();
     let kept: Vec<_> = train_rows.iter().filter(|r| Some(r.label.as_str()) != oos).collect();
     let d = FineTuneOptions::default();
     let opts = FineTuneOptions {

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use switchboard_embeddings::{CachedEmbedder, Embedder, FineTuneOptions, MiniLm};
+use switchboard_embeddings::{CachedEmbedder, Embedder, FineTuneOptions, SentenceEncoder};
 
 use crate::{IntentModel, NluError, TrainOptions, TrainingExample, train, train_tuned};
 
@@ -140,7 +140,7 @@ pub fn evaluate(
 pub fn evaluate_tuned(
     train_rows: &[LabelledRow],
     test_rows: &[LabelledRow],
-    base: &MiniLm,
+    base: &SentenceEncoder,
     tune: &FineTuneOptions,
     oos_label: Option<&str>,
     progress: Progress,

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use switchboard_embeddings::{CachedEmbedder, EmbedError, Embedder, Embedding, MiniLm};
+use switchboard_embeddings::{CachedEmbedder, EmbedError, Embedder, Embedding, SentenceEncoder};
 
 use super::*;
 use crate::eval::{LabelledRow, evaluate, read_csv};
@@ -12,10 +12,10 @@ fn banking77(file: &str) -> PathBuf {
         .join(file)
 }
 
-fn minilm() -> &'static CachedEmbedder<MiniLm> {
-    static M: OnceLock<CachedEmbedder<MiniLm>> = OnceLock::new();
+fn minilm() -> &'static CachedEmbedder<SentenceEncoder> {
+    static M: OnceLock<CachedEmbedder<SentenceEncoder>> = OnceLock::new();
     M.get_or_init(|| {
-        CachedEmbedder::new(MiniLm::load_default().expect("scripts/models.sh"), 10_000)
+        CachedEmbedder::new(SentenceEncoder::minilm().expect("scripts/models.sh"), 10_000)
     })
 }
 
@@ -382,7 +382,7 @@ fn evaluation_counts_rejections_by_the_rules() {
 /// the model), and the tuned model still classifies six BANKING77 intents as well as the fast one.
 #[test]
 fn fine_tuned_path_trains_calibrates_and_classifies() {
-    let base = MiniLm::load_default().expect("scripts/models.sh");
+    let base = SentenceEncoder::minilm().expect("scripts/models.sh");
     let tune = switchboard_embeddings::FineTuneOptions { layers: 1, epochs: 1, ..Default::default() };
     let mut stages: Vec<String> = Vec::new();
     let report = crate::eval::evaluate_tuned(

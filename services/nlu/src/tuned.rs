@@ -6,7 +6,7 @@
 //! copy's part of the split, so its held-out examples and intents are unseen by encoder and
 //! classifier alike, as real out-of-scope traffic is. That is a second tuning run.
 
-use switchboard_embeddings::{Embedder, FineTuneOptions, MiniLm, fine_tune};
+use switchboard_embeddings::{Embedder, FineTuneOptions, SentenceEncoder, fine_tune};
 
 use crate::ensemble::Sample;
 use crate::{Calibration, IntentModel, NluError, TrainOptions, TrainingExample, finish, label_ids, oos};
@@ -14,13 +14,13 @@ use crate::{Calibration, IntentModel, NluError, TrainOptions, TrainingExample, f
 /// An intent model and the tuned encoder whose embeddings it must be given.
 pub struct TunedModel {
     pub model: IntentModel,
-    pub encoder: MiniLm,
+    pub encoder: SentenceEncoder,
 }
 
 /// Like [`crate::train`], with `base` fine-tuned first; `progress` gets (stage, done, total).
 pub fn train_tuned(
     examples: &[TrainingExample],
-    base: &MiniLm,
+    base: &SentenceEncoder,
     opts: &TrainOptions,
     tune: &FineTuneOptions,
     progress: &mut dyn FnMut(&str, usize, usize),

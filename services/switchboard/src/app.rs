@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
-use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MiniLm};
+use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, SentenceEncoder};
 use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
@@ -15,6 +15,8 @@ use crate::progress;
 
 /// Distinct utterances whose embeddings stay cached (bot training, repeated questions).
 const EMBEDDING_CACHE: usize = 100_000;
+/// Knowledge queries remembered by exact text (repeated FAQ questions skip the larger encoder).
+const KNOWLEDGE_QUERY_CACHE: usize = 10_000;
 /// Most chat messages embedded together in one forward pass.
 const EMBED_BATCH: usize = 32;
 /// Messages allowed to wait for the encoder before new turns are refused as `busy`
@@ -24,7 +26,8 @@ const EMBED_MAX_PENDING: usize = 128;
 /// The assembled domain services.
 pub struct App {
     pub store: Store,
-    pub embedder: Arc<dyn Embedder>,
+    /// The encoder the knowledge index is built and searched with.
+    pub knowledge_embedder: Arc<dyn Embedder>,
     pub chat: Arc<ChatService>,
     pub knowledge: Arc<Knowledge>,
     pub bus: Arc<dyn EventBus>,
@@ -43,11 +46,19 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     load_active_bots(&store, &registry, embedder.clone()).await?;
     save_embedding_cache(config, &cached);
 
-    let knowledge = Arc::new(open_knowledge(config, embedder.as_ref())?);
-    save_embedding_cache(config, &cached);
+    let knowledge_embedder = load_knowledge_embedder(config)?;
+    let knowledge = Arc::new(open_knowledge(config, knowledge_embedder.as_ref())?);
     let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
-    let chat = Arc::new(ChatService::new(registry, knowledge.clone(), queue, store.clone(), bus.clone()));
-    Ok(App { store, embedder, chat, knowledge, bus })
+    let knowledge_queue = EmbedQueue::start(knowledge_embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
+    let chat = Arc::new(ChatService::new(
+        registry,
+        knowledge.clone(),
+        queue,
+        knowledge_queue,
+        store.clone(),
+        bus.clone(),
+    ));
+    Ok(App { store, knowledge_embedder, chat, knowledge, bus })
 }
 
 /// The in-process bus, or NATS when `event_bus` names a server, so events reach every node.
@@ -70,9 +81,9 @@ pub async fn connect(config: &Config) -> anyhow::Result<Store> {
 }
 
 /// The MiniLM encoder with an utterance cache in front, warmed from disk.
-pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<MiniLm>>> {
+pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<SentenceEncoder>>> {
     let dir = config.models_dir.join(MINILM_DIR);
-    let model = MiniLm::load(&dir).context("loading the sentence encoder (run scripts/models.sh to install it)")?;
+    let model = SentenceEncoder::load(&dir).context("loading the sentence encoder (run scripts/models.sh to install it)")?;
     let cached = CachedEmbedder::new(model, EMBEDDING_CACHE);
     let path = embedding_cache_path(config, cached.inner().numerics());
     match cached.load_file(&path) {
@@ -82,13 +93,22 @@ pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<MiniL
     Ok(Arc::new(cached))
 }
 
+/// MPNet for knowledge retrieval, with a query cache (documents are embedded once per build and
+/// kept in the index, so nothing is persisted).
+pub fn load_knowledge_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedder>> {
+    let dir = config.models_dir.join(MPNET_DIR);
+    let model =
+        SentenceEncoder::load(&dir).context("loading the knowledge encoder (run scripts/models.sh to install it)")?;
+    Ok(Arc::new(CachedEmbedder::new(model, KNOWLEDGE_QUERY_CACHE)))
+}
+
 /// One file per model and forward arithmetic, so vectors of two forwards never mix.
 fn embedding_cache_path(config: &Config, numerics: &str) -> std::path::PathBuf {
     config.cache_dir.join("embeddings").join(format!("{MINILM_DIR}.{numerics}.bin"))
 }
 
 /// Persists new vectors so the next start skips them; a read-only cache only costs speed.
-pub fn save_embedding_cache(config: &Config, cached: &CachedEmbedder<MiniLm>) {
+pub fn save_embedding_cache(config: &Config, cached: &CachedEmbedder<SentenceEncoder>) {
     if cached.stats().misses == 0 {
         return;
     }
@@ -134,7 +154,9 @@ fn open_knowledge(config: &Config, embedder: &dyn Embedder) -> anyhow::Result<Kn
     let knowledge =
         Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| progress::update(&bar, done, total))
             .with_context(|| format!("building the knowledge index in {}", root.display()))?;
-    if knowledge.snapshot().documents() != docs.as_slice() {
+    // A build from another encoder (say, before the knowledge encoder changed) is rebuilt too.
+    let current = knowledge.snapshot();
+    if current.documents() != docs.as_slice() || current.dim() != embedder.dim() {
         knowledge.reindex(docs, embedder, &mut |done, total| progress::update(&bar, done, total))?;
     }
     bar.finish_and_clear();

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use switchboard_embeddings::MiniLm;
+use switchboard_embeddings::SentenceEncoder;
 use switchboard_knowledge::eval::{self, Report};
 use switchboard_knowledge::{KnowledgeIndex, Mode};
 
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let pool = eval::load_answers(&args.answers)
         .with_context(|| format!("answer pool {}", args.answers.display()))?;
     let questions = eval::load_questions(&args.questions, &pool)?;
-    let embedder = MiniLm::load_default().context("loading the embedding model")?;
+    let embedder = SentenceEncoder::mpnet().context("loading the knowledge encoder (run scripts/models.sh)")?;
 
     let dir = std::env::temp_dir().join(format!("switchboard-eval-faq-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(dir.clone());

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use switchboard_embeddings::{FineTuneOptions, MiniLm};
+use switchboard_embeddings::{FineTuneOptions, SentenceEncoder};
 use switchboard_nlu::eval::{EvalReport, evaluate, evaluate_tuned, read_csv};
 
 /// Arguments of `eval nlu`; this interface is how quality is checked on unseen data: keep it stable.
@@ -38,7 +38,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let train = read_csv(&args.train)?;
     let test = read_csv(&args.test)?;
-    let embedder = MiniLm::load_default().context("loading the sentence encoder")?;
+    let embedder = SentenceEncoder::minilm().context("loading the sentence encoder")?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} ({elapsed})")

@@ -20,7 +20,7 @@ pub async fn run(cmd: KnowledgeCommand, o: &Overrides) -> anyhow::Result<()> {
         KnowledgeCommand::Index => {
             config.ensure_data_dir()?;
             let docs = load_documents(&config)?;
-            let embedder = crate::app::load_embedder(&config)?;
+            let embedder = crate::app::load_knowledge_embedder(&config)?;
             let root = config.data_dir.join("knowledge");
             let n = docs.len();
             let bar = progress::bar("indexing knowledge");
@@ -28,7 +28,6 @@ pub async fn run(cmd: KnowledgeCommand, o: &Overrides) -> anyhow::Result<()> {
             let knowledge = Knowledge::open_or_build(&root, Vec::new(), embedder.as_ref(), &mut tick)?;
             knowledge.reindex(docs, embedder.as_ref(), &mut tick)?;
             bar.finish_and_clear();
-            crate::app::save_embedding_cache(&config, &embedder);
             println!("indexed {n} documents from {} into {}", config.knowledge_dir.display(), root.display());
             Ok(())
         }

@@ -42,7 +42,7 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let reindex: Reindexer = {
-        let (knowledge, embedder, config) = (app.knowledge.clone(), app.embedder.clone(), config.clone());
+        let (knowledge, embedder, config) = (app.knowledge.clone(), app.knowledge_embedder.clone(), config.clone());
         Arc::new(move || {
             let docs = crate::cmd::knowledge::load_documents(&config).map_err(|e| format!("{e:#}"))?;
             let n = docs.len();

@@ -1,5 +1,5 @@
-//! all-MiniLM-L6-v2 run through our padding-free BERT forward, with mean pooling and L2
-//! normalisation.
+//! Sentence-transformers encoders (all-MiniLM-L6-v2, all-mpnet-base-v2) run through our
+//! padding-free BERT forward, with mean pooling and L2 normalisation.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,8 +11,11 @@ use tokenizers::{Encoding, Tokenizer, TruncationParams};
 use crate::encoder::{BertConfig, Encoder};
 use crate::{EmbedError, Embedder, Embedding};
 
-/// Directory name of the model under the models root.
+/// Directory of the NLU encoder under the models root: small and fast enough for every turn.
 pub const MINILM_DIR: &str = "all-MiniLM-L6-v2";
+/// Directory of the knowledge encoder: about eight times MiniLM's work per text, but it matches
+/// paraphrased questions to answers far better (benches/RESULTS.md, "Knowledge retrieval").
+pub const MPNET_DIR: &str = "all-mpnet-base-v2";
 /// Longest input in tokens; longer texts are truncated (sentence-transformers uses 256, our
 /// utterances are far shorter and attention cost grows with the square).
 pub const MAX_TOKENS: usize = 128;
@@ -28,8 +31,8 @@ pub fn models_root() -> PathBuf {
     home.join(".cache/switchboard/models")
 }
 
-/// The sentence encoder the product ships with: small, CPU-friendly, 384 dimensions.
-pub struct MiniLm {
+/// A loaded sentence encoder; which one depends on the directory it was loaded from.
+pub struct SentenceEncoder {
     encoder: Encoder,
     tokenizer: Tokenizer,
     batch: usize,
@@ -38,10 +41,15 @@ pub struct MiniLm {
     config: BertConfig,
 }
 
-impl MiniLm {
-    /// Loads from the standard models root, so callers need no path plumbing.
-    pub fn load_default() -> Result<Self, EmbedError> {
+impl SentenceEncoder {
+    /// all-MiniLM-L6-v2 from the standard models root: the encoder of intent classification.
+    pub fn minilm() -> Result<Self, EmbedError> {
         Self::load(&models_root().join(MINILM_DIR))
+    }
+
+    /// all-mpnet-base-v2 from the standard models root: the encoder of knowledge retrieval.
+    pub fn mpnet() -> Result<Self, EmbedError> {
+        Self::load(&models_root().join(MPNET_DIR))
     }
 
     /// Loads `model.safetensors`, `tokenizer.json` and `config.json` from `dir`.
@@ -100,7 +108,7 @@ impl MiniLm {
     }
 }
 
-impl Embedder for MiniLm {
+impl Embedder for SentenceEncoder {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
         if texts.is_empty() {
             return Ok(Vec::new());
@@ -123,13 +131,18 @@ fn on_worker<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     rayon::scope(|_| f())
 }
 
-impl MiniLm {
+impl SentenceEncoder {
     pub(crate) fn weights_path(&self) -> &Path {
         &self.weights
     }
 
     pub(crate) fn layer_count(&self) -> usize {
         self.encoder.layer_count()
+    }
+
+    /// Plain BERT layers (MiniLM), the only kind fine-tuning knows how to rebuild.
+    pub(crate) fn is_bert(&self) -> bool {
+        self.config.model_type != "mpnet"
     }
 
     pub(crate) fn heads(&self) -> usize {
