@@ -93,10 +93,17 @@ pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<Sente
     Ok(Arc::new(cached))
 }
 
-/// MPNet for knowledge retrieval, with a query cache (documents are embedded once per build and
-/// kept in the index, so nothing is persisted).
+/// The knowledge encoder (`knowledge_encoder`, MPNet by default), with a query cache (documents
+/// are embedded once per build and kept in the index, so nothing is persisted).
 pub fn load_knowledge_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedder>> {
-    let dir = config.models_dir.join(MPNET_DIR);
+    let name = config.knowledge_encoder.as_str();
+    if name != MPNET_DIR && name != MINILM_DIR {
+        anyhow::bail!(
+            "knowledge_encoder `{name}` is not one of the installed encoders: `{MPNET_DIR}` (default, best \
+             answers) or `{MINILM_DIR}` (fastest fallback turns)"
+        );
+    }
+    let dir = config.models_dir.join(name);
     let model =
         SentenceEncoder::load(&dir).context("loading the knowledge encoder (run scripts/models.sh to install it)")?;
     Ok(Arc::new(CachedEmbedder::new(model, KNOWLEDGE_QUERY_CACHE)))
@@ -179,6 +186,13 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unknown_knowledge_encoder_is_named_with_the_choices() {
+        let config = crate::config::Config { knowledge_encoder: "bert-large".into(), ..Default::default() };
+        let err = super::load_knowledge_embedder(&config).err().expect("unknown encoder refused").to_string();
+        assert!(err.contains("`bert-large`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
+    }
+
     #[test]
     fn passwords_are_hidden_in_urls() {
         assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");

@@ -26,6 +26,9 @@ pub struct Config {
     pub models_dir: PathBuf,
     /// Reusable derived data (embedding cache), shared by every Switchboard on this machine.
     pub cache_dir: PathBuf,
+    /// Encoder of the knowledge index: `all-mpnet-base-v2` (default: best answers) or
+    /// `all-MiniLM-L6-v2` (fallback turns cost ~2 ms instead of ~20 ms; see benches/RESULTS.md).
+    pub knowledge_encoder: String,
     /// The bot the chat widget talks to when the URL names none.
     pub default_bot: String,
     /// Seconds to let open chat turns and requests finish on shutdown.
@@ -104,6 +107,7 @@ const KEYS: &[&str] = &[
     "web_dir",
     "models_dir",
     "cache_dir",
+    "knowledge_encoder",
     "default_bot",
     "drain_seconds",
     "max_text_chars",
@@ -135,6 +139,7 @@ impl Default for Config {
             web_dir: "web/dist".into(),
             models_dir: switchboard_embeddings::models_root(),
             cache_dir: default_cache_dir(),
+            knowledge_encoder: switchboard_embeddings::MPNET_DIR.into(),
             default_bot: "banking".into(),
             drain_seconds: 10,
             max_text_chars: 2_000,
@@ -225,6 +230,7 @@ mod tests {
             .expect("the example configuration loads");
         assert_eq!(config.asr.engine, "whisper");
         assert_eq!(config.asr.model, "tiny.en");
+        assert_eq!(config.knowledge_encoder, "all-mpnet-base-v2");
     }
 
     #[test]
