@@ -102,8 +102,7 @@ pub(crate) fn decide(f: Fresh<'_>) -> Decision {
         let filling = SlotFilling::start(intent, &f.bot.definition.slot_types, f.text, f.today);
         return answer_intent(f.bot, intent, PendingIntent { filling, confidence: f.prediction.confidence, asked: 0 }, f.turn);
     }
-    let hits = if policy.knowledge_fallback { f.hits } else { Vec::new() };
-    if let Some(hit) = hits.first().filter(|h| h.score >= policy.knowledge_min_score) {
+    if let Some(hit) = f.hits.first().filter(|h| h.score >= policy.knowledge_min_score) {
         return Decision {
             text: hit.body.clone(),
             source: Source::Knowledge {

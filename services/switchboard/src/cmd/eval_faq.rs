@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use switchboard_embeddings::SentenceEncoder;
 use switchboard_knowledge::eval::{self, Report};
 use switchboard_knowledge::{KnowledgeIndex, Mode};
 
@@ -25,7 +24,8 @@ pub struct Args {
     pub mode: String,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Scores the retrieval the chatbot would use under the same configuration (`knowledge_encoder`).
+pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
     let modes: Vec<Mode> = match args.mode.as_str() {
         "all" => vec![Mode::Bm25, Mode::Dense, Mode::Hybrid],
         m => vec![m.parse().map_err(anyhow::Error::msg)?],
@@ -33,12 +33,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let pool = eval::load_answers(&args.answers)
         .with_context(|| format!("answer pool {}", args.answers.display()))?;
     let questions = eval::load_questions(&args.questions, &pool)?;
-    let embedder = SentenceEncoder::mpnet().context("loading the knowledge encoder (run scripts/models.sh)")?;
+    let config = crate::config::Config::load(o)?;
+    let embedder = crate::app::load_knowledge_embedder(&config)?;
 
     let dir = std::env::temp_dir().join(format!("switchboard-eval-faq-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(dir.clone());
     let bar = progress_bar("embedding answers");
-    let index = KnowledgeIndex::build(&dir, pool, &embedder, &mut |done, total| {
+    let index = KnowledgeIndex::build(&dir, pool, embedder.as_ref(), &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })
@@ -48,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut reports = Vec::new();
     for mode in modes {
         let bar = progress_bar(&format!("{mode:?} questions"));
-        let report = eval::evaluate(&index, &questions, &embedder, mode, &mut |done, total| {
+        let report = eval::evaluate(&index, &questions, embedder.as_ref(), mode, &mut |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         })?;
