@@ -220,6 +220,10 @@ pub fn fine_tune(
     if opts.epochs == 0 || opts.batch == 0 {
         return Err(err("epochs and batch size must be at least 1"));
     }
+    let finite_positive = |x: f64| x.is_finite() && x > 0.0;
+    if !finite_positive(opts.lr) || !finite_positive(opts.head_lr) {
+        return Err(err(format!("learning rates must be positive numbers, not {} and {}", opts.lr, opts.head_lr)));
+    }
     let dev = Device::Cpu;
     let ids = model.token_ids(texts)?;
     let frozen = n - opts.layers;
@@ -245,6 +249,8 @@ pub fn fine_tune(
     let total_steps = (steps_per_epoch * opts.epochs).max(1);
     let mut step = 0;
     let mut seed = opts.seed.max(1);
+    // Vars update in place, so one step description serves every batch.
+    let step_in = Step { layers: &layers, head: &head, states: &states, labels, h, heads, opts, dev: &dev };
     for epoch in 0..opts.epochs {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         shuffle(&mut order, &mut seed);
@@ -265,8 +271,14 @@ pub fn fine_tune(
             let sched = if frac < 0.1 { frac / 0.1 } else { (1.0 - frac) / 0.9 };
             opt.set_learning_rate(opts.lr * sched.max(0.0));
             head_opt.set_learning_rate(opts.head_lr * sched.max(0.0));
-            let step_in = Step { layers: &layers, head: &head, states: &states, labels, h, heads, opts, dev: &dev };
             let (loss, grads) = step_in.run(items).map_err(err)?;
+            if !loss.is_finite() {
+                // Returning NaN weights would make every later embedding NaN: stop here instead.
+                return Err(err(format!(
+                    "training diverged (loss {loss} at epoch {epoch}); lower the learning rate (now {})",
+                    opts.lr
+                )));
+            }
             opt.step(&grads).map_err(err)?;
             head_opt.step(&grads).map_err(err)?;
             loss_sum += loss;

@@ -261,6 +261,8 @@ fn fine_tuning_rejects_bad_labels_and_options_precisely() {
         (FineTuneOptions { layers: 0, ..Default::default() }, "tune 1 to 6 of them, not 0"),
         (FineTuneOptions { layers: 7, ..Default::default() }, "tune 1 to 6 of them, not 7"),
         (FineTuneOptions { epochs: 0, ..Default::default() }, "epochs and batch size must be at least 1"),
+        (FineTuneOptions { lr: f64::NAN, ..Default::default() }, "learning rates must be positive numbers, not NaN"),
+        (FineTuneOptions { head_lr: -1.0, ..Default::default() }, "learning rates must be positive numbers"),
     ] {
         let err = fine_tune(model(), &["a b", "c d"], &[0, 1], 2, &opts, &mut { none }).err().expect("bad options");
         assert!(err.to_string().contains(says), "{err}");
