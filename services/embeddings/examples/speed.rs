@@ -1,10 +1,13 @@
 //! Encoder speed on BANKING77-length utterances: ms/utterance at several batch sizes.
 //!
 //! `cargo run -p switchboard-embeddings --example speed -- [CSV] [ROWS] [REPEATS]`
+//!
+//! `SPEED_MODEL=mpnet` times all-mpnet-base-v2 instead of MiniLM; `SPEED_PRECISION=int8` runs the
+//! int8 layers and also prints how close their vectors are to full precision (cosine).
 
 use std::time::Instant;
 
-use switchboard_embeddings::{Embedder, SentenceEncoder};
+use switchboard_embeddings::{Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder, cosine, models_root};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,7 +23,22 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|b| b.parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 8, 32]);
-    let model = SentenceEncoder::minilm().expect("MiniLM installed (scripts/models.sh)");
+    let dir = models_root().join(match std::env::var("SPEED_MODEL").as_deref() {
+        Ok("mpnet") => MPNET_DIR,
+        _ => MINILM_DIR,
+    });
+    let int8 = std::env::var("SPEED_PRECISION").as_deref() == Ok("int8");
+    let precision = if int8 { Precision::Int8 } else { Precision::Full };
+    let model = SentenceEncoder::load_with(&dir, precision).expect("model installed (scripts/models.sh)");
+    println!("{} at {}", dir.display(), model.numerics());
+    if int8 {
+        let full = SentenceEncoder::load(&dir).expect("model installed");
+        let (a, b) = (model.embed(&refs).expect("embed"), full.embed(&refs).expect("embed"));
+        let cos: Vec<f32> = a.iter().zip(&b).map(|(a, b)| cosine(a, b)).collect();
+        let mean = cos.iter().sum::<f32>() / cos.len() as f32;
+        let min = cos.iter().copied().fold(1f32, f32::min);
+        println!("cosine to full precision: mean {mean:.5}, min {min:.5}");
+    }
     model.embed(&refs[..64.min(refs.len())]).expect("warm-up");
     let mut model = Some(model);
     for &batch in &batches {

@@ -126,4 +126,7 @@ impl<E: Embedder> Embedder for CachedEmbedder<E> {
     fn dim(&self) -> usize {
         self.inner.dim()
     }
+    fn model_id(&self) -> String {
+        self.inner.model_id()
+    }
 }

@@ -6,6 +6,9 @@ use candle_core::{DType, Tensor};
 use candle_nn::VarBuilder;
 use gemm::{Parallelism, gemm};
 
+use crate::Precision;
+use crate::int8::QuantLinear;
+
 /// The `config.json` fields the forward needs; other BERT variants are rejected at load.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub(crate) struct BertConfig {
@@ -41,11 +44,12 @@ fn default_act() -> String {
 }
 
 /// Weights of one linear layer, transposed from PyTorch's layout to `inp` rows of `out` outputs
-/// (`weight`) or, where our AVX2 kernel runs, packed into its f16 panels (`packed`, and `weight`
-/// emptied).
+/// (`weight`) or, where our kernels run, packed into f16 panels (`packed`) or quantised to int8
+/// (`quant`), with `weight` emptied.
 struct Linear {
     weight: Vec<f32>,
     packed: Option<Vec<u16>>,
+    quant: Option<QuantLinear>,
     bias: Vec<f32>,
     inp: usize,
     out: usize,
@@ -97,7 +101,7 @@ fn tensor(vb: &VarBuilder, shape: &[usize], name: &str) -> Result<Vec<f32>, Load
 
 fn linear(vb: &VarBuilder, inp: usize, out: usize) -> Result<Linear, LoadError> {
     let (weight, bias) = (tensor(vb, &[out, inp], "weight")?, tensor(vb, &[out], "bias")?);
-    Ok(Linear { weight, packed: None, bias, inp, out })
+    Ok(Linear { weight, packed: None, quant: None, bias, inp, out })
 }
 
 /// Rows of `w` (`out`×`inp`, row-major) become its columns.
@@ -112,10 +116,13 @@ fn transpose(w: &[f32], out: usize, inp: usize) -> Vec<f32> {
 }
 
 impl Linear {
-    /// Converts PyTorch's `out×inp` weight into the layout `matmul` reads.
-    fn transposed(mut self) -> Self {
+    /// Converts PyTorch's `out×inp` weight into the layout `matmul` reads at `precision`.
+    fn transposed(mut self, precision: Precision) -> Self {
         self.weight = transpose(&self.weight, self.out, self.inp);
-        if crate::kernel::available(self.out) {
+        if precision == Precision::Int8 && crate::int8::available(self.inp, self.out) {
+            self.quant = Some(QuantLinear::quantize(&self.weight, self.inp, self.out));
+            self.weight = Vec::new();
+        } else if crate::kernel::available(self.out) {
             self.packed = Some(crate::kernel::pack(&self.weight, self.inp, self.out));
             self.weight = Vec::new();
         }
@@ -129,7 +136,7 @@ fn norm(vb: &VarBuilder, dim: usize) -> Result<Norm, LoadError> {
 
 impl Encoder {
     /// Reads the weights under `embeddings.`/`encoder.` (or the same under `bert.`).
-    pub(crate) fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self, LoadError> {
+    pub(crate) fn load(vb: VarBuilder, cfg: &BertConfig, precision: Precision) -> Result<Self, LoadError> {
         if cfg.hidden_act != "gelu" {
             return Err(format!("hidden_act {:?} is not supported (only \"gelu\")", cfg.hidden_act));
         }
@@ -157,16 +164,17 @@ impl Encoder {
             let qkv = Linear {
                 weight: [q.weight, k.weight, v.weight].concat(),
                 packed: None,
+                quant: None,
                 bias: [q.bias, k.bias, v.bias].concat(),
                 inp: h,
                 out: 3 * h,
             };
             layers.push(Layer {
-                qkv: qkv.transposed(),
-                attn_out: linear(&l.pp(names.attn_out), h, h)?.transposed(),
+                qkv: qkv.transposed(precision),
+                attn_out: linear(&l.pp(names.attn_out), h, h)?.transposed(precision),
                 attn_norm: norm(&l.pp(names.attn_norm), h)?,
-                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?.transposed(),
-                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?.transposed(),
+                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?.transposed(precision),
+                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?.transposed(precision),
                 out_norm: norm(&l.pp("output.LayerNorm"), h)?,
             });
         }
@@ -201,10 +209,11 @@ impl Encoder {
         self.hidden
     }
 
-    /// "f16w" when the linear layers run from f16 panels, else "f32".
+    /// "i8" when the linear layers run quantised, "f16w" from f16 panels, else "f32".
     pub(crate) fn numerics(&self) -> &'static str {
-        match self.layers.first().map(|l| l.qkv.packed.is_some()) {
-            Some(true) => "f16w",
+        match self.layers.first().map(|l| (l.qkv.quant.is_some(), l.qkv.packed.is_some())) {
+            Some((true, _)) => "i8",
+            Some((_, true)) => "f16w",
             _ => "f32",
         }
     }
@@ -379,11 +388,26 @@ fn relative_bucket(relative: i64, buckets: usize, max_distance: usize) -> usize 
 /// `x · Wᵀ + b (+ residual)` for all rows of `x` in one GEMM.
 fn matmul(x: &[f32], lin: &Linear, residual: Option<&[f32]>) -> Vec<f32> {
     let rows = x.len() / lin.inp;
+    // Row by row over slices, so both cases vectorise (iterator chains here did not).
     let mut y: Vec<f32> = match residual {
-        Some(r) => r.chunks_exact(lin.out).flat_map(|row| row.iter().zip(&lin.bias).map(|(r, b)| r + b)).collect(),
-        None => lin.bias.iter().copied().cycle().take(rows * lin.out).collect(),
+        Some(r) => {
+            let mut y = r.to_vec();
+            for row in y.chunks_exact_mut(lin.out) {
+                row.iter_mut().zip(&lin.bias).for_each(|(v, b)| *v += b);
+            }
+            y
+        }
+        None => {
+            let mut y = Vec::with_capacity(rows * lin.out);
+            (0..rows).for_each(|_| y.extend_from_slice(&lin.bias));
+            y
+        }
     };
     debug_assert_eq!(y.len(), rows * lin.out);
+    if let Some(quant) = &lin.quant {
+        quant.matmul_acc(x, &mut y);
+        return y;
+    }
     if let Some(packed) = &lin.packed {
         crate::kernel::matmul_acc(x, packed, &mut y, lin.inp, lin.out);
         return y;
@@ -495,8 +519,10 @@ mod tests {
             let want = naive(&x, &w, &bias, inp, out);
             // The packed kernel reads f16 weights: it must equal the product with rounded weights.
             let want16 = naive(&x, &rounded, &bias, inp, out);
-            let fast = Linear { weight: w.clone(), packed: None, bias: bias.clone(), inp, out }.transposed();
-            let general = Linear { weight: transpose(&w, out, inp), packed: None, bias: bias.clone(), inp, out };
+            let fast =
+                Linear { weight: w.clone(), packed: None, quant: None, bias: bias.clone(), inp, out }.transposed(Precision::Full);
+            let general =
+                Linear { weight: transpose(&w, out, inp), packed: None, quant: None, bias: bias.clone(), inp, out };
             let expected = if fast.packed.is_some() { &want16 } else { &want };
             for (lin, want) in [(&fast, expected), (&general, &want)] {
                 let got = matmul(&x, lin, None);

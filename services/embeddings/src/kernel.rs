@@ -44,6 +44,53 @@ pub(crate) fn matmul_acc(x: &[f32], packed: &[u16], y: &mut [f32], k: usize, n: 
     avx2::matmul(x, packed, y, k, n);
 }
 
+/// Columns per parallel task: a multiple of every kernel's tile width.
+const TASK_COLS: usize = 64;
+
+/// The output of a kernel, shared by tasks that each write their own columns of it.
+#[derive(Clone, Copy)]
+pub(crate) struct Out(*mut f32);
+// SAFETY: `column_tasks` hands every task a disjoint column range.
+unsafe impl Send for Out {}
+unsafe impl Sync for Out {}
+
+impl Out {
+    /// A method (not `.0`) so closures capture the `Send` wrapper, not the bare pointer.
+    pub(crate) fn ptr(self) -> *mut f32 {
+        self.0
+    }
+}
+
+/// Runs `task(y, c0, c1)` over the `n` columns of `y` in 64-column pieces: on the rayon pool
+/// when the product (`work` multiply-adds) is worth waking a second thread for, else in line.
+pub(crate) fn column_tasks(y: &mut [f32], n: usize, work: usize, task: impl Fn(Out, usize, usize) + Sync) {
+    use rayon::prelude::*;
+    let out = Out(y.as_mut_ptr());
+    let run = |t: usize| task(out, t * TASK_COLS, ((t + 1) * TASK_COLS).min(n));
+    if work < 1 << 20 {
+        (0..n.div_ceil(TASK_COLS)).for_each(run);
+    } else {
+        (0..n.div_ceil(TASK_COLS)).into_par_iter().for_each(run);
+    }
+}
+
+/// Rows of `x` handled while one tile of weights stays in cache.
+const ROW_BLOCK: usize = 96;
+
+/// Calls `tile(row, column, rows_left)` for every tile of columns `c0..c1`, a block of rows at a
+/// time, so the rows of a block pass over a tile's weights while they are in cache.
+#[inline(always)]
+pub(crate) fn for_tiles(rows: usize, c0: usize, c1: usize, cols: usize, tile_rows: usize, mut tile: impl FnMut(usize, usize, usize)) {
+    for r0 in (0..rows).step_by(ROW_BLOCK) {
+        let r1 = (r0 + ROW_BLOCK).min(rows);
+        for c in (c0..c1).step_by(cols) {
+            for r in (r0..r1).step_by(tile_rows) {
+                tile(r, c, r1 - r);
+            }
+        }
+    }
+}
+
 /// Exact (erf) GELU, BERT's `hidden_act = "gelu"`, in place; vectorised where AVX2 is present.
 pub(crate) fn gelu(v: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
@@ -85,26 +132,6 @@ fn erf(x: f32) -> f32 {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use rayon::prelude::*;
-
-    /// Rows of `x` handled while one 16-column panel of `w` stays in cache.
-    const ROW_BLOCK: usize = 96;
-    /// Columns per parallel task (a multiple of the 16-column panel).
-    const TASK_COLS: usize = 64;
-
-    #[derive(Clone, Copy)]
-    struct Out(*mut f32);
-    // SAFETY: tasks write disjoint column ranges of `y` (see `matmul`).
-    unsafe impl Send for Out {}
-    unsafe impl Sync for Out {}
-
-    impl Out {
-        /// A method (not `.0`) so closures capture the `Send` wrapper, not the bare pointer.
-        fn ptr(self) -> *mut f32 {
-            self.0
-        }
-    }
-
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn gelu(v: &mut [f32]) {
         v.iter_mut().for_each(|x| *x = super::gelu_one(*x));
@@ -112,50 +139,30 @@ mod avx2 {
 
     pub(super) fn matmul(x: &[f32], w: &[u16], y: &mut [f32], k: usize, n: usize) {
         let rows = x.len() / k;
-        let out = Out(y.as_mut_ptr());
-        let tasks = n.div_ceil(TASK_COLS);
-        let run = |t: usize| {
-            let (c0, c1) = (t * TASK_COLS, ((t + 1) * TASK_COLS).min(n));
+        super::column_tasks(y, n, rows * k * n, |out, c0, c1| {
             // SAFETY: checked by `matmul_acc`: x is rows×k, w k×n, y rows×n; this task only
             // touches columns c0..c1 of y, and AVX2/FMA/F16C are present.
             unsafe { columns(x.as_ptr(), w.as_ptr(), out.ptr(), rows, k, n, c0, c1) }
-        };
-        // Small products are not worth waking a second thread for.
-        if rows * k * n < 1 << 20 {
-            (0..tasks).for_each(run);
-        } else {
-            (0..tasks).into_par_iter().for_each(run);
-        }
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
     #[target_feature(enable = "avx2,fma,f16c")]
     unsafe fn columns(x: *const f32, w: *const u16, y: *mut f32, rows: usize, k: usize, n: usize, c0: usize, c1: usize) {
-        let mut r0 = 0;
-        while r0 < rows {
-            let r1 = (r0 + ROW_BLOCK).min(rows);
-            let mut c = c0;
-            while c < c1 {
-                let mut r = r0;
-                while r < r1 {
-                    let (xp, yp) = unsafe { (x.add(r * k), y.add(r * n + c)) };
-                    let wp = unsafe { w.add(c * k) };
-                    unsafe {
-                        match r1 - r {
-                            1 => tile::<1, 4>(xp, k, wp, n, yp),
-                            2 => tile::<2, 2>(xp, k, wp, n, yp),
-                            3 => tile::<3, 2>(xp, k, wp, n, yp),
-                            4 => tile::<4, 1>(xp, k, wp, n, yp),
-                            5 => tile::<5, 1>(xp, k, wp, n, yp),
-                            _ => tile::<6, 1>(xp, k, wp, n, yp),
-                        }
-                    }
-                    r += 6;
+        super::for_tiles(rows, c0, c1, super::PANEL, 6, |r, c, left| {
+            let (xp, yp) = unsafe { (x.add(r * k), y.add(r * n + c)) };
+            let wp = unsafe { w.add(c * k) };
+            unsafe {
+                match left {
+                    1 => tile::<1, 4>(xp, k, wp, n, yp),
+                    2 => tile::<2, 2>(xp, k, wp, n, yp),
+                    3 => tile::<3, 2>(xp, k, wp, n, yp),
+                    4 => tile::<4, 1>(xp, k, wp, n, yp),
+                    5 => tile::<5, 1>(xp, k, wp, n, yp),
+                    _ => tile::<6, 1>(xp, k, wp, n, yp),
                 }
-                c += super::PANEL;
             }
-            r0 = r1;
-        }
+        });
     }
 
     /// `R` rows × 16 columns of `y += x · w`, accumulated in registers over all of `k`; `w` is

@@ -9,7 +9,7 @@ use candle_nn::VarBuilder;
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
 use crate::encoder::{BertConfig, Encoder};
-use crate::{EmbedError, Embedder, Embedding};
+use crate::{EmbedError, Embedder, Embedding, Precision};
 
 /// Directory of the NLU encoder under the models root: small and fast enough for every turn.
 pub const MINILM_DIR: &str = "all-MiniLM-L6-v2";
@@ -39,6 +39,7 @@ pub struct SentenceEncoder {
     /// Kept so fine-tuning can start from the original weights and rebuild the forward.
     weights: PathBuf,
     config: BertConfig,
+    precision: Precision,
 }
 
 impl SentenceEncoder {
@@ -52,8 +53,13 @@ impl SentenceEncoder {
         Self::load(&models_root().join(MPNET_DIR))
     }
 
-    /// Loads `model.safetensors`, `tokenizer.json` and `config.json` from `dir`.
+    /// Loads `model.safetensors`, `tokenizer.json` and `config.json` from `dir`, at full precision.
     pub fn load(dir: &Path) -> Result<Self, EmbedError> {
+        Self::load_with(dir, Precision::Full)
+    }
+
+    /// Loads the encoder in `dir` with its linear layers at `precision`.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Self, EmbedError> {
         let file = |name: &str| -> Result<PathBuf, EmbedError> {
             let path = dir.join(name);
             if path.is_file() {
@@ -85,11 +91,11 @@ impl SentenceEncoder {
         // SAFETY: the weights file is memory-mapped read-only; nothing in this process writes it.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
             .map_err(|e| unreadable(&weights, &e))?;
-        let encoder = Encoder::load(vb, &config).map_err(|e| unreadable(&weights, &e))?;
-        Ok(Self { encoder, tokenizer, batch: DEFAULT_BATCH, weights, config })
+        let encoder = Encoder::load(vb, &config, precision).map_err(|e| unreadable(&weights, &e))?;
+        Ok(Self { encoder, tokenizer, batch: DEFAULT_BATCH, weights, config, precision })
     }
 
-    /// Names the forward's arithmetic (f16 weights where the AVX2 kernel runs, else f32), so a
+    /// Names the forward's arithmetic (int8, f16 weights where the AVX2 kernel runs, or f32), so a
     /// cache of vectors is never shared by two forwards whose outputs differ in the last digits.
     pub fn numerics(&self) -> &'static str {
         self.encoder.numerics()
@@ -118,6 +124,12 @@ impl Embedder for SentenceEncoder {
 
     fn dim(&self) -> usize {
         self.encoder.hidden()
+    }
+
+    /// The model directory's name and the forward's arithmetic, e.g. `all-mpnet-base-v2/i8`.
+    fn model_id(&self) -> String {
+        let name = self.weights.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy());
+        format!("{}/{}", name.as_deref().unwrap_or("unnamed"), self.numerics())
     }
 }
 
@@ -152,13 +164,14 @@ impl SentenceEncoder {
     /// The same model with the given tensors (all of them, by safetensors name) as weights.
     pub(crate) fn with_weights(&self, tensors: HashMap<String, Tensor>) -> Result<Self, EmbedError> {
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-        let encoder = Encoder::load(vb, &self.config).map_err(EmbedError::Inference)?;
+        let encoder = Encoder::load(vb, &self.config, self.precision).map_err(EmbedError::Inference)?;
         Ok(Self {
             encoder,
             tokenizer: self.tokenizer.clone(),
             batch: self.batch,
             weights: self.weights.clone(),
             config: self.config.clone(),
+            precision: self.precision,
         })
     }
 

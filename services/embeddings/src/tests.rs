@@ -302,3 +302,31 @@ fn fine_tuning_refuses_mpnet() {
         .expect("MPNet cannot be fine-tuned");
     assert!(err.to_string().contains("BERT"), "{err}");
 }
+
+/// Int8 MPNet stays close to full precision and keeps what retrieval relies on: each question's
+/// nearest answer. Where AVX-512 VNNI is missing the int8 request falls back to full precision.
+#[test]
+fn int8_mpnet_stays_close_to_full_precision() {
+    let dir = models_root().join(MPNET_DIR);
+    let full = SentenceEncoder::load(&dir).expect("all-mpnet-base-v2 installed (scripts/models.sh)");
+    let int8 = SentenceEncoder::load_with(&dir, Precision::Int8).unwrap();
+    assert!(["i8", full.numerics()].contains(&int8.numerics()), "{}", int8.numerics());
+    assert_eq!(full.model_id(), format!("all-mpnet-base-v2/{}", full.numerics()));
+    assert_eq!(int8.model_id(), format!("all-mpnet-base-v2/{}", int8.numerics()));
+    let questions = ["when does the branch open on saturday", "my card was stolen", "how do I reset my PIN"];
+    let answers = [
+        "Branches are open 9am to 5pm on weekdays and 10am to 2pm on Saturdays.",
+        "If your card is lost or stolen, freeze it in the app and order a replacement.",
+        "You can change your PIN at any of our cash machines or in the app under Card settings.",
+    ];
+    let (qf, qi) = (full.embed(&questions).unwrap(), int8.embed(&questions).unwrap());
+    let (af, ai) = (full.embed(&answers).unwrap(), int8.embed(&answers).unwrap());
+    for (f, i) in qf.iter().chain(&af).zip(qi.iter().chain(&ai)) {
+        assert!((norm(i) - 1.0).abs() < 1e-4);
+        assert!(cosine(f, i) > 0.98, "cosine to full precision {}", cosine(f, i));
+    }
+    for (n, q) in qi.iter().enumerate() {
+        let best = (0..answers.len()).max_by(|&a, &b| cosine(q, &ai[a]).total_cmp(&cosine(q, &ai[b]))).unwrap();
+        assert_eq!(best, n, "question {n} found answer {best}");
+    }
+}

@@ -2,13 +2,14 @@
 //!
 //! Embeddings are cached in a file (arg 3) so sweeps after the first run take seconds.
 //! `cargo run -p switchboard-knowledge --example tune_faq -- ANSWERS QUESTIONS CACHE`
+//! (`TUNE_PRECISION=int8` runs MPNet's int8 layers; give it its own cache file.)
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
-use switchboard_embeddings::{EmbedError, Embedder, Embedding, SentenceEncoder};
+use switchboard_embeddings::{EmbedError, Embedder, Embedding, MPNET_DIR, Precision, SentenceEncoder, models_root};
 use switchboard_knowledge::KnowledgeIndex;
 use switchboard_knowledge::eval::{load_answers, load_questions};
 
@@ -89,8 +90,12 @@ fn main() {
         Path::new(&args[2]),
         Path::new(&args[3]),
     );
+    let precision = match std::env::var("TUNE_PRECISION").as_deref() {
+        Ok("int8") => Precision::Int8,
+        _ => Precision::Full,
+    };
     let embedder = DiskCache {
-        inner: SentenceEncoder::mpnet().unwrap(),
+        inner: SentenceEncoder::load_with(&models_root().join(MPNET_DIR), precision).unwrap(),
         map: Mutex::new(load_cache(cache)),
     };
     let pool = load_answers(answers).unwrap();

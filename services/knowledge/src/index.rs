@@ -48,6 +48,8 @@ pub struct KnowledgeIndex {
     dir: PathBuf,
     docs: Vec<Document>,
     dense: DenseStore,
+    /// [`Embedder::model_id`] of the encoder that built `dense` (empty in older builds).
+    encoder: String,
     reader: IndexReader,
     analyzer: TextAnalyzer,
     title: Field,
@@ -98,6 +100,11 @@ fn paths(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     )
 }
 
+/// Where the build records which encoder made its vectors.
+fn encoder_path(dir: &Path) -> PathBuf {
+    dir.join("encoder.txt")
+}
+
 impl KnowledgeIndex {
     /// Builds a new index in `dir` (created; must not already hold an index) and opens it.
     ///
@@ -131,6 +138,11 @@ impl KnowledgeIndex {
                 message: e.to_string(),
             })?;
         let dense = DenseStore::load(&vectors_path)?;
+        let encoder = match std::fs::read_to_string(encoder_path(dir)) {
+            Ok(id) => id.trim().to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(io_err(&encoder_path(dir))(e)),
+        };
         if dense.len() != docs.len() {
             return Err(KnowledgeError::Corrupt {
                 path: vectors_path,
@@ -164,6 +176,7 @@ impl KnowledgeIndex {
             dir: dir.to_path_buf(),
             docs,
             dense,
+            encoder,
             reader,
             analyzer: analyzer(),
             title,
@@ -190,6 +203,12 @@ impl KnowledgeIndex {
     /// Embedding length the query vector must have.
     pub fn dim(&self) -> usize {
         self.dense.dim()
+    }
+
+    /// Which encoder made the vectors ([`Embedder::model_id`]); queries must use the same one.
+    /// Empty for builds written before this was recorded.
+    pub fn encoder(&self) -> &str {
+        &self.encoder
     }
 
     /// The indexed documents, in build order.
@@ -345,6 +364,8 @@ fn write_index(
         progress(vectors.len(), flat.len());
     }
     DenseStore::new(embedder.dim(), &counts, vectors).save(&vectors_path)?;
+    let encoder = encoder_path(dir);
+    std::fs::write(&encoder, embedder.model_id()).map_err(io_err(&encoder))?;
 
     let (schema, title, body) = schema();
     let ord = schema.get_field("ord")?;

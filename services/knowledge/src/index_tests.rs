@@ -45,6 +45,18 @@ fn hits_carry_signals_and_source() {
     assert!(hits.iter().all(|h| (0.0..=1.0).contains(&h.score)));
 }
 
+/// The build names the encoder of its vectors, so a change of encoder can be detected on start;
+/// builds from before that record open with an empty name instead of failing.
+#[test]
+fn a_build_records_its_encoder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb");
+    assert_eq!(build(&path).encoder(), "word-hash/64");
+    assert_eq!(KnowledgeIndex::open(&path).unwrap().encoder(), "word-hash/64");
+    std::fs::remove_file(path.join("encoder.txt")).unwrap();
+    assert_eq!(KnowledgeIndex::open(&path).unwrap().encoder(), "");
+}
+
 #[test]
 fn reopening_reads_stored_vectors() {
     let dir = tempfile::tempdir().unwrap();

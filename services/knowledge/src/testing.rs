@@ -23,6 +23,9 @@ impl Embedder for HashEmbedder {
     fn dim(&self) -> usize {
         DIM
     }
+    fn model_id(&self) -> String {
+        "word-hash/64".into()
+    }
 }
 
 fn hash_vector(text: &str) -> Embedding {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
-use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, SentenceEncoder};
+use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder};
 use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
@@ -80,10 +80,32 @@ pub async fn connect(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("connecting to {}", redact(&config.database_url)))
 }
 
+/// `encoder_precision` as the encoders take it.
+fn precision(config: &Config) -> anyhow::Result<Precision> {
+    match config.encoder_precision.as_str() {
+        "int8" => Ok(Precision::Int8),
+        "full" => Ok(Precision::Full),
+        other => anyhow::bail!(
+            "encoder_precision `{other}` is not `int8` (default, faster where AVX-512 VNNI runs) or `full`"
+        ),
+    }
+}
+
+/// Loads the sentence encoder in `models_dir/name` at the configured precision.
+pub fn load_encoder(config: &Config, name: &str) -> anyhow::Result<SentenceEncoder> {
+    let precision = precision(config)?;
+    let dir = config.models_dir.join(name);
+    let model = SentenceEncoder::load_with(&dir, precision)
+        .with_context(|| format!("loading the {name} encoder (run scripts/models.sh to install it)"))?;
+    if precision == Precision::Int8 && model.numerics() != "i8" {
+        tracing::info!(encoder = name, "this CPU has no AVX-512 VNNI: the encoder runs at full precision");
+    }
+    Ok(model)
+}
+
 /// The MiniLM encoder with an utterance cache in front, warmed from disk.
 pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<SentenceEncoder>>> {
-    let dir = config.models_dir.join(MINILM_DIR);
-    let model = SentenceEncoder::load(&dir).context("loading the sentence encoder (run scripts/models.sh to install it)")?;
+    let model = load_encoder(config, MINILM_DIR)?;
     let cached = CachedEmbedder::new(model, EMBEDDING_CACHE);
     let path = embedding_cache_path(config, cached.inner().numerics());
     match cached.load_file(&path) {
@@ -103,9 +125,7 @@ pub fn load_knowledge_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedd
              answers) or `{MINILM_DIR}` (fastest fallback turns)"
         );
     }
-    let dir = config.models_dir.join(name);
-    let model =
-        SentenceEncoder::load(&dir).context("loading the knowledge encoder (run scripts/models.sh to install it)")?;
+    let model = load_encoder(config, name)?;
     Ok(Arc::new(CachedEmbedder::new(model, KNOWLEDGE_QUERY_CACHE)))
 }
 
@@ -161,9 +181,10 @@ fn open_knowledge(config: &Config, embedder: &dyn Embedder) -> anyhow::Result<Kn
     let knowledge =
         Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| progress::update(&bar, done, total))
             .with_context(|| format!("building the knowledge index in {}", root.display()))?;
-    // A build from another encoder (say, before the knowledge encoder changed) is rebuilt too.
+    // A build from another encoder or precision (say, before `knowledge_encoder` changed) is
+    // rebuilt too: its vectors do not live in the query's space.
     let current = knowledge.snapshot();
-    if current.documents() != docs.as_slice() || current.dim() != embedder.dim() {
+    if current.documents() != docs.as_slice() || current.encoder() != embedder.model_id() {
         knowledge.reindex(docs, embedder, &mut |done, total| progress::update(&bar, done, total))?;
     }
     bar.finish_and_clear();
@@ -191,6 +212,13 @@ mod tests {
         let config = crate::config::Config { knowledge_encoder: "bert-large".into(), ..Default::default() };
         let err = super::load_knowledge_embedder(&config).err().expect("unknown encoder refused").to_string();
         assert!(err.contains("`bert-large`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_encoder_precision_is_named_with_the_choices() {
+        let config = crate::config::Config { encoder_precision: "int4".into(), ..Default::default() };
+        let err = super::load_knowledge_embedder(&config).err().expect("unknown precision refused").to_string();
+        assert!(err.contains("`int4`") && err.contains("`int8`") && err.contains("`full`"), "{err}");
     }
 
     #[test]

@@ -90,7 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Models(c) => cmd::models::run(c, o).await,
             Command::Transcribe(args) => cmd::transcribe::run(args, o).await,
             Command::Eval(Eval::Asr(args)) => cmd::eval_asr::run(args, o).await,
-            Command::Eval(Eval::Nlu(args)) => tokio::task::block_in_place(|| cmd::eval_nlu::run(args)),
+            Command::Eval(Eval::Nlu(args)) => tokio::task::block_in_place(|| cmd::eval_nlu::run(args, o)),
             Command::Eval(Eval::Faq(args)) => tokio::task::block_in_place(|| cmd::eval_faq::run(args, o)),
         }
     })

@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use switchboard_embeddings::{FineTuneOptions, SentenceEncoder};
+use switchboard_embeddings::{FineTuneOptions, MINILM_DIR};
 use switchboard_nlu::eval::{EvalReport, evaluate, evaluate_tuned, read_csv};
 
 /// Arguments of `eval nlu`; this interface is how quality is checked on unseen data: keep it stable.
@@ -34,11 +33,13 @@ pub struct Args {
     pub fine_tune_layers: usize,
 }
 
-/// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures.
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures;
+/// the encoder runs as configured (`encoder_precision`), like the chatbot's.
+pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
     let train = read_csv(&args.train)?;
     let test = read_csv(&args.test)?;
-    let embedder = SentenceEncoder::minilm().context("loading the sentence encoder")?;
+    let config = crate::config::Config::load(o)?;
+    let embedder = crate::app::load_encoder(&config, MINILM_DIR)?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} ({elapsed})")
