@@ -46,10 +46,16 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     load_active_bots(&store, &registry, embedder.clone()).await?;
     save_embedding_cache(config, &cached);
 
-    let knowledge_embedder = load_knowledge_embedder(config)?;
+    // One encoder for both: a fallback turn's second embedding is a cache hit, not a forward.
+    let shared = config.knowledge_encoder == config.nlu_encoder;
+    let knowledge_embedder = if shared { embedder.clone() } else { load_knowledge_embedder(config)? };
     let knowledge = Arc::new(open_knowledge(config, knowledge_embedder.as_ref())?);
     let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
-    let knowledge_queue = EmbedQueue::start(knowledge_embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
+    let knowledge_queue = if shared {
+        queue.clone()
+    } else {
+        EmbedQueue::start(knowledge_embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING)
+    };
     let chat = Arc::new(ChatService::new(
         registry,
         knowledge.clone(),
@@ -103,9 +109,23 @@ pub fn load_encoder(config: &Config, name: &str) -> anyhow::Result<SentenceEncod
     Ok(model)
 }
 
-/// The MiniLM encoder with an utterance cache in front, warmed from disk.
+/// Refuses an encoder name (of setting `key`) that is not one of the installed encoders.
+fn check_encoder(key: &str, name: &str) -> anyhow::Result<()> {
+    if name != MPNET_DIR && name != MINILM_DIR {
+        anyhow::bail!("{key} `{name}` is not one of the installed encoders: `{MPNET_DIR}` or `{MINILM_DIR}`");
+    }
+    Ok(())
+}
+
+/// The intent encoder (`nlu_encoder`), checked and loaded at the configured precision.
+pub fn load_nlu_encoder(config: &Config) -> anyhow::Result<SentenceEncoder> {
+    check_encoder("nlu_encoder", &config.nlu_encoder)?;
+    load_encoder(config, &config.nlu_encoder)
+}
+
+/// The intent encoder with an utterance cache in front, warmed from disk.
 pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<SentenceEncoder>>> {
-    let model = load_encoder(config, MINILM_DIR)?;
+    let model = load_nlu_encoder(config)?;
     let cached = CachedEmbedder::new(model, EMBEDDING_CACHE);
     let path = embedding_cache_path(config, cached.inner().numerics());
     match cached.load_file(&path) {
@@ -119,19 +139,14 @@ pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<Sente
 /// are embedded once per build and kept in the index, so nothing is persisted).
 pub fn load_knowledge_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedder>> {
     let name = config.knowledge_encoder.as_str();
-    if name != MPNET_DIR && name != MINILM_DIR {
-        anyhow::bail!(
-            "knowledge_encoder `{name}` is not one of the installed encoders: `{MPNET_DIR}` (default, best \
-             answers) or `{MINILM_DIR}` (fastest fallback turns)"
-        );
-    }
+    check_encoder("knowledge_encoder", name)?;
     let model = load_encoder(config, name)?;
     Ok(Arc::new(CachedEmbedder::new(model, KNOWLEDGE_QUERY_CACHE)))
 }
 
 /// One file per model and forward arithmetic, so vectors of two forwards never mix.
 fn embedding_cache_path(config: &Config, numerics: &str) -> std::path::PathBuf {
-    config.cache_dir.join("embeddings").join(format!("{MINILM_DIR}.{numerics}.bin"))
+    config.cache_dir.join("embeddings").join(format!("{}.{numerics}.bin", config.nlu_encoder))
 }
 
 /// Persists new vectors so the next start skips them; a read-only cache only costs speed.
@@ -208,10 +223,13 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn an_unknown_knowledge_encoder_is_named_with_the_choices() {
+    fn an_unknown_encoder_is_named_with_its_setting_and_the_choices() {
         let config = crate::config::Config { knowledge_encoder: "bert-large".into(), ..Default::default() };
         let err = super::load_knowledge_embedder(&config).err().expect("unknown encoder refused").to_string();
-        assert!(err.contains("`bert-large`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
+        assert!(err.contains("knowledge_encoder `bert-large`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
+        let config = crate::config::Config { nlu_encoder: "bge-small".into(), ..Default::default() };
+        let err = super::load_embedder(&config).err().expect("unknown encoder refused").to_string();
+        assert!(err.contains("nlu_encoder `bge-small`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
     }
 
     #[test]

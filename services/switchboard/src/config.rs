@@ -29,6 +29,10 @@ pub struct Config {
     /// Encoder of the knowledge index: `all-mpnet-base-v2` (default: best answers) or
     /// `all-MiniLM-L6-v2` (fallback turns cost ~2 ms instead of ~20 ms; see benches/RESULTS.md).
     pub knowledge_encoder: String,
+    /// Encoder of intent classification: `all-MiniLM-L6-v2` (default: fastest training) or
+    /// `all-mpnet-base-v2` (better intents and out-of-scope rejection; one embedding per turn
+    /// when knowledge uses it too; see benches/RESULTS.md).
+    pub nlu_encoder: String,
     /// Arithmetic of both encoders: `int8` (default; 2–2.7× faster where AVX-512 VNNI runs, full
     /// precision elsewhere) or `full` (f16 weights, the reference results).
     pub encoder_precision: String,
@@ -111,6 +115,7 @@ const KEYS: &[&str] = &[
     "models_dir",
     "cache_dir",
     "knowledge_encoder",
+    "nlu_encoder",
     "encoder_precision",
     "default_bot",
     "drain_seconds",
@@ -144,6 +149,7 @@ impl Default for Config {
             models_dir: switchboard_embeddings::models_root(),
             cache_dir: default_cache_dir(),
             knowledge_encoder: switchboard_embeddings::MPNET_DIR.into(),
+            nlu_encoder: switchboard_embeddings::MINILM_DIR.into(),
             encoder_precision: "int8".into(),
             default_bot: "banking".into(),
             drain_seconds: 10,
@@ -237,6 +243,7 @@ mod tests {
         assert_eq!(config.asr.model, "tiny.en");
         assert_eq!(config.knowledge_encoder, "all-mpnet-base-v2");
         assert_eq!(config.encoder_precision, "int8");
+        assert_eq!(config.nlu_encoder, "all-MiniLM-L6-v2");
     }
 
     #[test]

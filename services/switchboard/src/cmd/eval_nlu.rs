@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use switchboard_embeddings::{FineTuneOptions, MINILM_DIR};
+use switchboard_embeddings::FineTuneOptions;
 use switchboard_nlu::eval::{EvalReport, evaluate, evaluate_tuned, read_csv};
 
 /// Arguments of `eval nlu`; this interface is how quality is checked on unseen data: keep it stable.
@@ -34,12 +34,12 @@ pub struct Args {
 }
 
 /// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures;
-/// the encoder runs as configured (`encoder_precision`), like the chatbot's.
+/// the encoder is the configured one (`nlu_encoder`, `encoder_precision`), like the chatbot's.
 pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
     let train = read_csv(&args.train)?;
     let test = read_csv(&args.test)?;
     let config = crate::config::Config::load(o)?;
-    let embedder = crate::app::load_encoder(&config, MINILM_DIR)?;
+    let embedder = crate::app::load_nlu_encoder(&config)?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} ({elapsed})")
