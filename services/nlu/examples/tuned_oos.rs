@@ -3,7 +3,7 @@
 //! for comparison only) and the AUROC of the rejection score.
 //! `CANDLE_NUM_THREADS=1 cargo run -p switchboard-nlu --example tuned_oos -- TRAIN.csv TEST.csv [OOS_LABEL]`
 //! Knobs through the environment: FT_LAYERS, FT_EPOCHS (0: fast path only), FT_LR, FT_HEAD_LR,
-//! FT_SCALE, FT_DROPOUT.
+//! FT_SCALE, FT_DROPOUT; BASE=mpnet starts from all-mpnet-base-v2 instead of all-MiniLM-L6-v2.
 
 use std::path::Path;
 use std::time::Instant;
@@ -21,7 +21,11 @@ fn main() {
     let train_rows = read_csv(Path::new(&args[1])).unwrap();
     let test_rows = read_csv(Path::new(&args[2])).unwrap();
     let oos = args.get(3).map(String::as_str);
-    let base = SentenceEncoder::minilm().unwrap();
+    let base = match std::env::var("BASE").as_deref() {
+        Ok("mpnet") => SentenceEncoder::mpnet(),
+        _ => SentenceEncoder::minilm(),
+    }
+    .unwrap();
     let kept: Vec<_> = train_rows.iter().filter(|r| Some(r.label.as_str()) != oos).collect();
     let d = FineTuneOptions::default();
     let opts = FineTuneOptions {

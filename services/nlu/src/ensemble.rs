@@ -3,6 +3,7 @@
 //! differently; on BANKING77 the average beats the best member by about half a point.
 
 use crate::NluError;
+use crate::adapter::Adapter;
 use crate::knn::KnnIndex;
 use crate::lexical::{Lexicon, Sparse};
 use crate::linear::{Linear, LinearConfig, Row, softmax};
@@ -15,6 +16,7 @@ const CHAR_WEIGHT: f32 = 0.3;
 /// A trained ensemble over a fixed list of classes (indices into the caller's intent list).
 #[derive(Debug, Clone)]
 pub(crate) struct Ensemble {
+    adapter: Adapter,
     lexicon: Lexicon,
     joint: Linear,
     dense_only: Linear,
@@ -52,6 +54,16 @@ fn linear_config(seed: u64) -> LinearConfig {
 impl Ensemble {
     /// Trains all members; the three regressions run on separate threads.
     pub(crate) fn fit(samples: &[Sample], classes: usize, seed: u64) -> Result<Self, NluError> {
+        let labels: Vec<usize> = samples.iter().map(|s| s.label).collect();
+        let raw: Vec<&[f32]> = samples.iter().map(|s| s.embedding).collect();
+        let adapter = Adapter::fit(&raw, &labels, classes, seed)?;
+        let adapted: Vec<Vec<f32>> = raw.iter().map(|v| adapter.apply(v)).collect();
+        let samples: Vec<Sample> = samples
+            .iter()
+            .zip(&adapted)
+            .map(|(s, v)| Sample { embedding: v, ..*s })
+            .collect();
+        let samples = samples.as_slice();
         let texts: Vec<&str> = samples.iter().map(|s| s.text).collect();
         let lexicon = Lexicon::fit(&texts, MIN_DF, CHAR_WEIGHT);
         let sparse: Vec<Sparse> = texts.iter().map(|t| lexicon.vectorize(t)).collect();
@@ -85,8 +97,9 @@ impl Ensemble {
             _ => return Err(NluError::Internal("a training thread panicked".into())),
         };
         let vectors: Vec<&[f32]> = samples.iter().map(|s| s.embedding).collect();
-        let knn = KnnIndex::new(&vectors, samples.iter().map(|s| s.label).collect(), classes)?;
+        let knn = KnnIndex::new(&vectors, labels, classes)?;
         Ok(Self {
+            adapter,
             lexicon,
             joint,
             dense_only,
@@ -98,12 +111,14 @@ impl Ensemble {
 
     /// Scores a batch of queries (text, embedding).
     pub(crate) fn score(&self, queries: &[(&str, &[f32])]) -> Result<Vec<Scored>, NluError> {
-        let embeddings: Vec<&[f32]> = queries.iter().map(|q| q.1).collect();
+        let adapted: Vec<Vec<f32>> = queries.iter().map(|q| self.adapter.apply(q.1)).collect();
+        let embeddings: Vec<&[f32]> = adapted.iter().map(Vec::as_slice).collect();
         let neighbours = self.knn.query(&embeddings)?;
         Ok(queries
             .iter()
+            .zip(&embeddings)
             .zip(neighbours)
-            .map(|(&(text, embedding), nb)| {
+            .map(|((&(text, _), &embedding), nb)| {
                 let sparse = self.lexicon.vectorize(text);
                 let mut members = [
                     self.joint.logits(embedding, &sparse),

@@ -7,11 +7,13 @@
 //! encoder) is logged and answered as out of scope; [`IntentModel::try_classify`] returns the
 //! precise error instead.
 //!
-//! Inside: an ensemble of softmax regressions over the embedding and word/character n-grams plus a
-//! nearest-neighbour vote ([`ensemble`]); the out-of-scope threshold is chosen from the training
+//! Inside: a learnt per-bot map of the embeddings ([`adapter`]), then an ensemble of softmax
+//! regressions over the embedding and word/character n-grams plus a nearest-neighbour vote
+//! ([`ensemble`]); the out-of-scope threshold is chosen from the training
 //! data alone by holding out examples and whole intents ([`oos`]). [`eval`] scores the whole
 //! thing on labelled CSV files (`switchboard eval nlu`).
 
+mod adapter;
 mod ensemble;
 pub mod eval;
 mod kernels;

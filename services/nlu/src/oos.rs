@@ -13,7 +13,7 @@ use crate::NluError;
 use crate::ensemble::{Ensemble, Sample, Scored};
 
 /// How strongly the nearest-example similarity counts against the top probability.
-const TOP1_WEIGHT: f32 = 2.0;
+const TOP1_WEIGHT: f32 = 3.0;
 /// Fewer held-out in-scope examples than this make a threshold guesswork: accept everything.
 const MIN_HELD_OUT: usize = 20;
 
