@@ -174,12 +174,22 @@ pub fn train(
         })
         .collect();
     let classes = ids.len();
-    let calibration = if opts.detect_out_of_scope {
-        oos::calibrate(&samples, classes, opts.max_in_scope_cost, opts.seed)?
-    } else {
-        Calibration::accept_all(0)
-    };
-    finish(ids, &samples, dim, calibration, opts.seed)
+    // The calibration copy and the final ensemble do not depend on each other: train them side
+    // by side (each adapter trains on one thread; the process runs candle single-threaded).
+    let (calibration, ensemble) = std::thread::scope(|scope| {
+        let calibration = scope.spawn(|| {
+            if opts.detect_out_of_scope {
+                oos::calibrate(&samples, classes, opts.max_in_scope_cost, opts.seed)
+            } else {
+                Ok(Calibration::accept_all(0))
+            }
+        });
+        let ensemble = Ensemble::fit(&samples, classes, opts.seed);
+        (calibration.join(), ensemble)
+    });
+    let calibration =
+        calibration.map_err(|_| NluError::Internal("the calibration thread panicked".into()))??;
+    Ok(wrap(ids, dim, ensemble?, calibration, samples.len()))
 }
 
 /// Fits the final ensemble on all samples and wraps it with its calibration.
@@ -190,11 +200,21 @@ fn finish(
     calibration: Calibration,
     seed: u64,
 ) -> Result<IntentModel, NluError> {
-    let classes = ids.len();
-    let ensemble = Ensemble::fit(samples, classes, seed)?;
-    tracing::debug!(?calibration, classes, examples = samples.len(), "intent model trained");
+    let ensemble = Ensemble::fit(samples, ids.len(), seed)?;
+    Ok(wrap(ids, dim, ensemble, calibration, samples.len()))
+}
+
+/// The model the caller gets: intent names, the fitted ensemble and its calibration.
+fn wrap(
+    ids: BTreeMap<&str, usize>,
+    dim: usize,
+    ensemble: Ensemble,
+    calibration: Calibration,
+    examples: usize,
+) -> IntentModel {
+    tracing::debug!(?calibration, classes = ids.len(), examples, "intent model trained");
     let intents = ids.into_keys().map(str::to_string).collect();
-    Ok(IntentModel { inner: Arc::new(Inner { intents, dim, ensemble, calibration }) })
+    IntentModel { inner: Arc::new(Inner { intents, dim, ensemble, calibration }) }
 }
 
 impl IntentModel {
