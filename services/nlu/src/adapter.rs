@@ -11,6 +11,8 @@
 
 use candle_core::{D, DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
 
 use crate::NluError;
 
@@ -60,16 +62,11 @@ impl Adapter {
         let head = Var::from_tensor(&Tensor::from_vec(centres, (classes, dim), &dev).map_err(err)?).map_err(err)?;
         let params = ParamsAdamW { lr: LR, weight_decay: 0.0, ..Default::default() };
         let mut opt = AdamW::new(vec![w.clone(), head.clone()], params).map_err(err)?;
-        let mut state = seed.max(1);
+        // A fixed seed gives the same adapter on every run.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let mut order: Vec<usize> = (0..n).collect();
         for _ in 0..EPOCHS {
-            // xorshift: a fixed seed gives the same adapter on every run.
-            for i in (1..n).rev() {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                order.swap(i, (state % (i as u64 + 1)) as usize);
-            }
+            order.shuffle(&mut rng);
             for chunk in order.chunks(BATCH) {
                 let loss = Self::batch_loss(&x, &y, &w, &head, &eye, chunk).map_err(err)?;
                 let value = loss.to_scalar::<f32>().map_err(err)?;
