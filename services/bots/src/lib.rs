@@ -18,7 +18,8 @@ mod validate;
 pub use error::BotsError;
 pub use load::{BOT_FILE, BotOutcome, INTENTS_DIR, load_bot, validate_dir};
 pub use model::{
-    BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, FallbackPolicy, Intent, SlotDef, SlotTypeRef,
+    BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, DEFAULT_MAX_IN_SCOPE_COST, FallbackPolicy, Intent,
+    MAX_IN_SCOPE_COST_LIMIT, SlotDef, SlotTypeRef,
 };
 pub use render::{TemplateError, TemplatePart, parse_template, placeholders, render};
 pub use report::{Problem, ValidationReport};

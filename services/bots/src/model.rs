@@ -112,11 +112,25 @@ impl SlotTypeRef {
 /// top hit is right 7 times in 10, and off-topic messages stay below it).
 pub const DEFAULT_KNOWLEDGE_MIN_SCORE: f32 = 0.7;
 
+/// Share of correctly recognised utterances the out-of-scope check may turn away unless a bot
+/// says otherwise: the NLU engine's own default, so `eval nlu` measures what bots run.
+pub const DEFAULT_MAX_IN_SCOPE_COST: f32 = 0.02;
+/// The largest rejection budget a definition may ask for.
+pub const MAX_IN_SCOPE_COST_LIMIT: f32 = 0.5;
+
+fn default_max_in_scope_cost() -> f32 {
+    DEFAULT_MAX_IN_SCOPE_COST
+}
+
 /// What to do when the NLU is not confident: try the knowledge base, else hand off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FallbackPolicy {
     /// Intent confidence (0..=1) below which the bot does not answer from an intent.
     pub confidence_threshold: f32,
+    /// Out-of-scope budget: the share of correctly recognised utterances the out-of-scope check
+    /// may turn away (higher catches more unknown requests and answers fewer known ones).
+    #[serde(default = "default_max_in_scope_cost")]
+    pub max_in_scope_cost: f32,
     /// Whether to search the knowledge base before handing off.
     pub knowledge_fallback: bool,
     /// Lowest knowledge-search score (the index's calibrated 0..=1 score) worth answering with.
@@ -129,6 +143,7 @@ impl Default for FallbackPolicy {
     fn default() -> Self {
         FallbackPolicy {
             confidence_threshold: 0.5,
+            max_in_scope_cost: DEFAULT_MAX_IN_SCOPE_COST,
             knowledge_fallback: true,
             knowledge_min_score: DEFAULT_KNOWLEDGE_MIN_SCORE,
             handoff_message: "Let me connect you to an agent who can help.".to_string(),

@@ -24,6 +24,8 @@ pub(crate) struct BotFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FallbackFile {
     pub confidence_threshold: Spanned<f32>,
+    #[serde(default)]
+    pub max_in_scope_cost: Option<Spanned<f32>>,
     #[serde(default = "yes")]
     pub knowledge_fallback: bool,
     #[serde(default)]

@@ -44,7 +44,11 @@ impl LoadedBot {
             embedder.embed(chunk)?;
         }
         progress(texts.len(), texts.len());
-        let model = switchboard_nlu::train(&examples, embedder, &TrainOptions::default()).map_err(
+        let opts = TrainOptions {
+            max_in_scope_cost: definition.fallback.max_in_scope_cost,
+            ..TrainOptions::default()
+        };
+        let model = switchboard_nlu::train(&examples, embedder, &opts).map_err(
             |e| ChatError::Build { bot: definition.name.clone(), reason: e.to_string() },
         )?;
         Ok(Self { definition, model })

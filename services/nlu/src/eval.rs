@@ -114,12 +114,14 @@ fn examples(rows: &[LabelledRow], oos_label: Option<&str>) -> Vec<TrainingExampl
         .collect()
 }
 
-/// Trains on `train_rows` (rows labelled `oos_label` are left out) and scores `test_rows`.
+/// Trains on `train_rows` (rows labelled `oos_label` are left out) with `opts` (the defaults
+/// are what `serve` trains with) and scores `test_rows`.
 pub fn evaluate(
     train_rows: &[LabelledRow],
     test_rows: &[LabelledRow],
     embedder: &dyn Embedder,
     oos_label: Option<&str>,
+    opts: &TrainOptions,
     progress: Progress,
 ) -> Result<EvalReport, NluError> {
     let examples = examples(train_rows, oos_label);
@@ -129,7 +131,7 @@ pub fn evaluate(
     embed_all(&cached, &texts, "embedding training set", progress)?;
     progress("training", 0, 1);
     let started = Instant::now();
-    let model = train(&examples, &cached, &TrainOptions::default())?;
+    let model = train(&examples, &cached, opts)?;
     let train_seconds = started.elapsed().as_secs_f64();
     progress("training", 1, 1);
     score(&model, embedder, test_rows, oos_label, (examples.len(), train_seconds), progress)
@@ -143,11 +145,12 @@ pub fn evaluate_tuned(
     base: &SentenceEncoder,
     tune: &FineTuneOptions,
     oos_label: Option<&str>,
+    opts: &TrainOptions,
     progress: Progress,
 ) -> Result<EvalReport, NluError> {
     let examples = examples(train_rows, oos_label);
     let started = Instant::now();
-    let tuned = train_tuned(&examples, base, &TrainOptions::default(), tune, progress)?;
+    let tuned = train_tuned(&examples, base, opts, tune, progress)?;
     let train_seconds = started.elapsed().as_secs_f64();
     score(&tuned.model, &tuned.encoder, test_rows, oos_label, (examples.len(), train_seconds), progress)
 }

@@ -107,9 +107,28 @@ pub enum NluError {
         line: Option<u64>,
         message: String,
     },
+    /// A rejection budget that is not a share between 0 and [`MAX_IN_SCOPE_COST`].
+    #[error(
+        "max_in_scope_cost {0} is outside 0..={MAX_IN_SCOPE_COST}: it is the share of correctly \
+         recognised utterances the out-of-scope check may turn away (0.02 = 2 %)"
+    )]
+    BadInScopeCost(f32),
     /// A bug or numerical failure inside the classifier.
     #[error("internal classifier error: {0}")]
     Internal(String),
+}
+
+/// The largest rejection budget accepted: past it a bot would turn away more than it answers well.
+pub const MAX_IN_SCOPE_COST: f32 = 0.5;
+
+impl TrainOptions {
+    /// Refuses options that would train a model nobody meant to serve.
+    pub fn check(&self) -> Result<(), NluError> {
+        if !(0.0..=MAX_IN_SCOPE_COST).contains(&self.max_in_scope_cost) {
+            return Err(NluError::BadInScopeCost(self.max_in_scope_cost));
+        }
+        Ok(())
+    }
 }
 
 /// A trained classifier; cheap to clone (shared internals) and safe to use from many threads.
@@ -154,6 +173,7 @@ pub fn train(
     embedder: &dyn Embedder,
     opts: &TrainOptions,
 ) -> Result<IntentModel, NluError> {
+    opts.check()?;
     let ids = label_ids(examples)?;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let embeddings = embedder.embed(&texts)?;

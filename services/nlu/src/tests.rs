@@ -189,6 +189,19 @@ fn a_single_intent_is_refused_with_its_name() {
 }
 
 #[test]
+fn rejection_budgets_outside_zero_to_a_half_are_refused() {
+    let examples = [ex("hi", "greet"), ex("bye", "bye")];
+    for bad in [-0.01, 0.6, f32::NAN] {
+        let opts = TrainOptions { max_in_scope_cost: bad, ..TrainOptions::default() };
+        let err = train(&examples, &Words(32), &opts).unwrap_err();
+        assert!(matches!(err, NluError::BadInScopeCost(_)), "{bad}: {err}");
+        assert!(err.to_string().starts_with(&format!("max_in_scope_cost {bad} is outside 0..=0.5")), "{err}");
+    }
+    let edge = TrainOptions { max_in_scope_cost: 0.5, ..TrainOptions::default() };
+    assert!(train(&examples, &Words(32), &edge).is_ok());
+}
+
+#[test]
 fn blank_text_or_intent_is_refused_with_its_position() {
     let err = train(
         &[ex("hi", "greet"), ex("  ", "bye")],
@@ -355,6 +368,7 @@ fn evaluation_counts_rejections_by_the_rules() {
         &test_rows,
         &Words(64),
         Some("oos"),
+        &TrainOptions::default(),
         &mut |s, _, _| stages.push(s.to_string()),
     )
     .unwrap();
@@ -371,7 +385,8 @@ fn evaluation_counts_rejections_by_the_rules() {
     assert!(
         stages.iter().any(|s| s == "training") && stages.iter().any(|s| s == "embedding test set")
     );
-    let without = evaluate(&train_rows, &test_rows, &Words(64), None, &mut |_, _, _| {}).unwrap();
+    let defaults = TrainOptions::default();
+    let without = evaluate(&train_rows, &test_rows, &Words(64), None, &defaults, &mut |_, _, _| {}).unwrap();
     assert_eq!(
         (without.oos_recall, without.oos_precision, without.intents),
         (None, None, 3)
@@ -391,6 +406,7 @@ fn fine_tuned_path_trains_calibrates_and_classifies() {
         &base,
         &tune,
         None,
+        &TrainOptions::default(),
         &mut |s, _, _| {
             if stages.last().is_none_or(|l| l != s) {
                 stages.push(s.to_string())

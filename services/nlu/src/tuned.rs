@@ -25,6 +25,7 @@ pub fn train_tuned(
     tune: &FineTuneOptions,
     progress: &mut dyn FnMut(&str, usize, usize),
 ) -> Result<TunedModel, NluError> {
+    opts.check()?;
     let ids = label_ids(examples)?;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let labels: Vec<usize> = examples.iter().map(|e| ids[e.intent.as_str()]).collect();

@@ -15,7 +15,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
 
-use crate::model::{BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, FallbackPolicy};
+use crate::model::{
+    BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, DEFAULT_MAX_IN_SCOPE_COST, FallbackPolicy,
+    MAX_IN_SCOPE_COST_LIMIT,
+};
 use crate::raw::{BotFile, IntentFile};
 use crate::report::{Problem, ValidationReport};
 use crate::slots::builtin::BuiltinSlotType;
@@ -106,6 +109,17 @@ fn check_bot(path: &Path, bot: &BotFile, report: &mut ValidationReport) -> Fallb
             format!("confidence_threshold {threshold} is outside 0..1"),
         ));
     }
+    let cost = fb.max_in_scope_cost.as_ref();
+    if let Some(c) = cost.filter(|c| !(0.0..=MAX_IN_SCOPE_COST_LIMIT).contains(&c.value)) {
+        report.push(at(
+            path,
+            c.referenced,
+            format!(
+                "max_in_scope_cost {} is outside 0..{MAX_IN_SCOPE_COST_LIMIT} (it is a share: 0.02 = 2 %)",
+                c.value
+            ),
+        ));
+    }
     let min_score = fb.knowledge_min_score.as_ref();
     if let Some(s) = min_score.filter(|s| !(0.0..=1.0).contains(&s.value)) {
         report.push(at(
@@ -123,6 +137,7 @@ fn check_bot(path: &Path, bot: &BotFile, report: &mut ValidationReport) -> Fallb
     }
     FallbackPolicy {
         confidence_threshold: threshold,
+        max_in_scope_cost: cost.map_or(DEFAULT_MAX_IN_SCOPE_COST, |c| c.value),
         knowledge_fallback: fb.knowledge_fallback,
         knowledge_min_score: min_score.map_or(DEFAULT_KNOWLEDGE_MIN_SCORE, |s| s.value),
         handoff_message: fb.handoff_message.value.clone(),

@@ -162,8 +162,9 @@ pub async fn stored_bot_names(store: &Store) -> anyhow::Result<Vec<String>> {
 fn print_bot(def: &BotDefinition) {
     println!("{} v{} ({}) — {}", def.name, def.version, def.locale, def.description);
     println!(
-        "fallback: threshold {:.2}, knowledge {} (min score {:.2}), handoff: {:?}",
+        "fallback: threshold {:.2}, out-of-scope budget {:.1} %, knowledge {} (min score {:.2}), handoff: {:?}",
         def.fallback.confidence_threshold,
+        def.fallback.max_in_scope_cost * 100.0,
         if def.fallback.knowledge_fallback { "on" } else { "off" },
         def.fallback.knowledge_min_score,
         def.fallback.handoff_message

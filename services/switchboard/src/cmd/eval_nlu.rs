@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use switchboard_embeddings::FineTuneOptions;
+use switchboard_nlu::TrainOptions;
 use switchboard_nlu::eval::{EvalReport, evaluate, evaluate_tuned, read_csv};
 
 /// Arguments of `eval nlu`; this interface is how quality is checked on unseen data: keep it stable.
@@ -18,6 +19,11 @@ pub struct Args {
     /// Label marking out-of-scope rows; without it every rejection counts as wrong.
     #[arg(long)]
     pub oos_label: Option<String>,
+    /// Share of correctly recognised in-scope utterances the out-of-scope threshold may turn
+    /// away (0–0.5); the default is what `serve` trains with. Sweep it to see the trade between
+    /// out-of-scope recall and accuracy.
+    #[arg(long, default_value_t = TrainOptions::default().max_in_scope_cost)]
+    pub max_in_scope_cost: f32,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -36,6 +42,8 @@ pub struct Args {
 /// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures;
 /// the encoder is the configured one (`nlu_encoder`, `encoder_precision`), like the chatbot's.
 pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
+    let opts = TrainOptions { max_in_scope_cost: args.max_in_scope_cost, ..TrainOptions::default() };
+    opts.check()?;
     let train = read_csv(&args.train)?;
     let test = read_csv(&args.test)?;
     let config = crate::config::Config::load(o)?;
@@ -60,9 +68,9 @@ pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
             layers: args.fine_tune_layers,
             ..FineTuneOptions::default()
         };
-        evaluate_tuned(&train, &test, &embedder, &tune, oos, &mut progress)?
+        evaluate_tuned(&train, &test, &embedder, &tune, oos, &opts, &mut progress)?
     } else {
-        evaluate(&train, &test, &embedder, oos, &mut progress)?
+        evaluate(&train, &test, &embedder, oos, &opts, &mut progress)?
     };
     bar.finish_and_clear();
     if args.json {
