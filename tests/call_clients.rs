@@ -1,7 +1,7 @@
 //! Clients for call audio: staged calls read from disk, LCA and Twilio websocket streams, and
 //! the live call feed, so the call tests read as what a telephony client does.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -24,6 +24,11 @@ pub fn calls_dir() -> PathBuf {
     repo_root().join("../shared/data/speech/calls")
 }
 
+/// The real recording of Amazon LCA's test call (`/work/shared/data/speech/lca-calls`).
+pub fn lca_recording() -> PathBuf {
+    repo_root().join("../shared/data/speech/lca-calls/auto_repairs_40.wav")
+}
+
 /// A call id no other test uses.
 pub fn unique_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid_like())
@@ -39,7 +44,8 @@ pub struct Turn {
     pub text: String,
 }
 
-/// A staged call: the WAV file as bytes, its PCM per channel, and the script it was made from.
+/// A call recording: the WAV file as bytes, its PCM per channel, and the script it was made
+/// from (staged calls; a real recording has none).
 pub struct StagedCall {
     /// The file as it is on disk, header included (what LCA's client streams).
     pub file: Vec<u8>,
@@ -59,8 +65,16 @@ struct Script {
 impl StagedCall {
     /// Reads `<name>.wav` and `<name>.json` from [`calls_dir`].
     pub fn load(name: &str) -> anyhow::Result<Self> {
-        let wav = calls_dir().join(format!("{name}.wav"));
-        let file = std::fs::read(&wav).with_context(|| wav.display().to_string())?;
+        let mut call = Self::recording(&calls_dir().join(format!("{name}.wav")))?;
+        let json = calls_dir().join(format!("{name}.json"));
+        let script: Script = serde_json::from_slice(&std::fs::read(&json)?).with_context(|| json.display().to_string())?;
+        call.turns = script.turns;
+        Ok(call)
+    }
+
+    /// Reads a stereo PCM16 recording without a script.
+    pub fn recording(wav: &Path) -> anyhow::Result<Self> {
+        let file = std::fs::read(wav).with_context(|| wav.display().to_string())?;
         let mut reader = hound::WavReader::new(std::io::Cursor::new(&file)).with_context(|| wav.display().to_string())?;
         let spec = reader.spec();
         if spec.bits_per_sample != 16 || spec.channels != 2 {
@@ -70,9 +84,46 @@ impl StagedCall {
         let channels = (0..2).map(|c| samples.iter().skip(c).step_by(2).copied().collect()).collect();
         let pcm_bytes = samples.len() * 2;
         let header_len = file.len().checked_sub(pcm_bytes).context("WAV shorter than its samples")?;
-        let json = calls_dir().join(format!("{name}.json"));
-        let script: Script = serde_json::from_slice(&std::fs::read(&json)?).with_context(|| json.display().to_string())?;
-        Ok(Self { file, header_len, sample_rate: spec.sample_rate, channels, turns: script.turns })
+        Ok(Self { file, header_len, sample_rate: spec.sample_rate, channels, turns: Vec::new() })
+    }
+
+    /// The same call `db` decibels louder, clipped at full scale as a hot telephone line is
+    /// (what `sox in.wav out.wav gain 6` makes): header and file rewritten to match.
+    pub fn louder(&self, db: f64) -> Self {
+        let gain = 10f64.powf(db / 20.0);
+        let channels: Vec<Vec<i16>> = self
+            .channels
+            .iter()
+            .map(|c| c.iter().map(|&s| (f64::from(s) * gain).round().clamp(-32768.0, 32767.0) as i16).collect())
+            .collect();
+        let mut file = self.file[..self.header_len].to_vec();
+        file.extend((0..channels[0].len()).flat_map(|i| channels.iter().map(move |c| c[i])).flat_map(i16::to_le_bytes));
+        Self { file, header_len: self.header_len, sample_rate: self.sample_rate, channels, turns: self.turns.clone() }
+    }
+
+    /// Writes the call as a WAV file (for `switchboard transcribe`).
+    pub fn write_wav(&self, path: &Path, channels: &[usize]) -> anyhow::Result<()> {
+        let spec = hound::WavSpec { channels: channels.len() as u16, sample_rate: self.sample_rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let mut writer = hound::WavWriter::create(path, spec)?;
+        for i in 0..self.channels[0].len() {
+            for &c in channels {
+                writer.write_sample(self.channels[c][i])?;
+            }
+        }
+        writer.finalize()?;
+        Ok(())
+    }
+
+    /// Milliseconds of `channel` that are louder than `dbfs` (100 ms windows) from `from_ms` on:
+    /// where someone speaks, judged from the audio alone.
+    pub fn loud_ms(&self, channel: usize, from_ms: u64, dbfs: f64) -> u64 {
+        let window = self.frames(100);
+        let from = self.frames(from_ms).min(self.channels[channel].len());
+        let loud = self.channels[channel][from..].chunks(window).filter(|w| {
+            let power = w.iter().map(|&s| (f64::from(s) / 32768.0).powi(2)).sum::<f64>() / w.len() as f64;
+            10.0 * power.max(1e-12).log10() > dbfs
+        });
+        loud.count() as u64 * 100
     }
 
     /// Audio length in ms.

@@ -13,7 +13,7 @@ use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
 mod call_clients;
-pub use call_clients::{CallSocket, LiveFeed, StagedCall, Turn, Ws, calls_dir, lca_end, lca_start, unique_id, upgrade_refusal};
+pub use call_clients::{CallSocket, LiveFeed, StagedCall, Turn, Ws, calls_dir, lca_end, lca_recording, lca_start, unique_id, upgrade_refusal};
 
 /// Which database a server under test uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

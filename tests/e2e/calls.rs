@@ -4,6 +4,7 @@
 
 mod broken;
 mod live;
+mod real;
 mod refusals;
 mod staged;
 mod transcribe;

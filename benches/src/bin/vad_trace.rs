@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let from: f64 = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(0.0);
     let to: f64 = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(f64::MAX);
     let mut audio = Vec::new();
-    let mut resampler = Resampler::new(recording.sample_rate);
+    let mut resampler = Resampler::new(recording.sample_rate)?;
     resampler.push(&to_f32(pcm), &mut audio);
     resampler.flush(&mut audio);
     let mut detector = earshot::Detector::default();

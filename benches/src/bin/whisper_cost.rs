@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
     whisper_rs::install_logging_hooks();
     let recording = read_wav(args[2].as_ref())?;
     let mut audio = Vec::new();
-    let mut resampler = Resampler::new(recording.sample_rate);
+    let mut resampler = Resampler::new(recording.sample_rate)?;
     resampler.push(&to_f32(recording.channels.first().context("no audio")?), &mut audio);
     resampler.flush(&mut audio);
     if audio.len() < 16_000 {

@@ -3,6 +3,8 @@
 pub enum AudioError {
     #[error("unsupported sample rate {0} Hz (supported: 8000, 16000)")]
     UnsupportedRate(u32),
+    #[error("sample rate {0} Hz is outside what recordings use (4000–192000 Hz)")]
+    RateOutOfRange(u32),
     #[error("unsupported channel count {0} (supported: 1 or 2)")]
     UnsupportedChannels(u16),
     #[error("unknown audio encoding `{0}` (supported: pcm16le, mulaw, alaw)")]

@@ -16,9 +16,20 @@ pub use error::AudioError;
 pub use format::{AudioFormat, Encoding};
 pub use resample::{Resampler, TARGET_RATE};
 pub use vad::{Pause, Segmenter, SegmenterEvent, Utterance, VadConfig};
-pub use wav::{Recording, read_wav};
+pub use wav::{Recording, parse_wav, read_wav};
 
 /// PCM16 to the [-1, 1] floats the VAD and Whisper take.
 pub fn to_f32(samples: &[i16]) -> Vec<f32> {
     samples.iter().map(|&s| f32::from(s) / 32768.0).collect()
 }
+
+/// Brings float samples into [-1, 1] (NaN becomes silence): the range the VAD asserts and
+/// Whisper was trained on. Filters overshoot on clipped audio, so every float stage applies it.
+pub fn clamp_unit(samples: &mut [f32]) {
+    for s in samples {
+        *s = if s.is_nan() { 0.0 } else { s.clamp(-1.0, 1.0) };
+    }
+}
+
+#[cfg(test)]
+mod proptests;

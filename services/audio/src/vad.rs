@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 
 use earshot::Detector;
 
+use crate::clamp_unit;
+
 /// Samples per VAD frame at 16 kHz (16 ms), fixed by the model.
 const FRAME: usize = 256;
 
@@ -124,13 +126,16 @@ impl Segmenter {
         }
     }
 
-    /// Feeds 16 kHz samples in [-1, 1] and reports utterances that started or ended.
+    /// Feeds 16 kHz samples and reports utterances that started or ended. Samples outside
+    /// [-1, 1] are clamped (the detector's contract), so no audio can stop the segmenter.
     pub fn push(&mut self, samples: &[f32]) -> Vec<SegmenterEvent> {
         let mut events = Vec::new();
         let mut rest = samples;
         while !rest.is_empty() {
             let take = (FRAME - self.partial.len()).min(rest.len());
+            let from = self.partial.len();
             self.partial.extend_from_slice(&rest[..take]);
+            clamp_unit(&mut self.partial[from..]);
             rest = &rest[take..];
             if self.partial.len() == FRAME {
                 let frame = std::mem::replace(&mut self.partial, Vec::with_capacity(FRAME));

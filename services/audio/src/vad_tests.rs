@@ -20,7 +20,7 @@ fn segment(call: &str, config: &VadConfig) -> Vec<Vec<(f64, f64)>> {
         .channels
         .iter()
         .map(|pcm| {
-            let mut resampler = Resampler::new(recording.sample_rate);
+            let mut resampler = Resampler::new(recording.sample_rate).unwrap();
             let mut segmenter = Segmenter::new(config.clone());
             let mut found = Vec::new();
             let mut audio = Vec::new();
@@ -94,7 +94,7 @@ fn silence_yields_no_utterances() {
 fn speech_cut_at_the_end_of_the_stream_is_still_returned() {
     let recording = read_wav(&shared().join("call_04_roaming_activation.wav")).unwrap();
     let turn = &turns("call_04_roaming_activation")[0];
-    let mut resampler = Resampler::new(8000);
+    let mut resampler = Resampler::new(8000).unwrap();
     let mut audio = Vec::new();
     let cut = ((turn.start_s + 1.0) * 8000.0) as usize;
     resampler.push(&to_f32(&recording.channels[turn.channel][..cut]), &mut audio);
@@ -140,7 +140,7 @@ fn a_turn_ends_min_silence_after_the_voice_on_a_quiet_line() {
 fn a_pause_shows_exactly_the_utterance_that_ends_if_the_speaker_stays_quiet() {
     let recording = read_wav(&shared().join("call_04_roaming_activation.wav")).unwrap();
     let turn = &turns("call_04_roaming_activation")[0];
-    let mut resampler = Resampler::new(8000);
+    let mut resampler = Resampler::new(8000).unwrap();
     let mut audio = Vec::new();
     resampler.push(&to_f32(&recording.channels[turn.channel]), &mut audio);
     let config = VadConfig::default();

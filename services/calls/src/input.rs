@@ -149,3 +149,55 @@ mod tests {
         assert_eq!(frames, 16_000, "2 s of inbound audio all came out");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+    use switchboard_audio::{AudioError, AudioFormat, Encoding};
+
+    use super::{InterleavedInput, TrackMixer};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn lca_chunks_of_any_shape_decode_or_are_refused(first in prop::collection::vec(any::<u8>(), 0..200), riff_first in any::<bool>(), later in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..20_000), 0..6)) {
+            let format = AudioFormat::new(Encoding::Pcm16Le, 8000, 2).unwrap();
+            let mut input = InterleavedInput::new(format, 1000);
+            let first = if riff_first { [b"RIFF\x24\0\0\0WAVE".as_slice(), &first].concat() } else { first };
+            for (i, chunk) in std::iter::once(first).chain(later).enumerate() {
+                match input.decode(&chunk) {
+                    Ok(audio) => prop_assert!(audio.channels.len() == 2 && audio.channels[0].len() == audio.channels[1].len()),
+                    Err(AudioError::BadWavHeader(_) | AudioError::WavMismatch { .. }) => prop_assert_eq!(i, 0, "only the first chunk has a header"),
+                    Err(AudioError::PartialFrame { .. } | AudioError::ChunkTooLong { .. }) => {}
+                    Err(other) => prop_assert!(false, "unexpected error {other}"),
+                }
+            }
+        }
+
+        #[test]
+        fn twilio_tracks_in_any_order_line_up_or_are_refused(pushes in prop::collection::vec((0usize..3, prop::collection::vec(any::<u8>(), 0..2000)), 0..60)) {
+            let format = AudioFormat::new(Encoding::Mulaw, 8000, 2).unwrap();
+            let mut mixer = TrackMixer::new(format, 1000);
+            let (mut pushed, mut out) = ([0usize; 2], 0usize);
+            for (channel, bytes) in pushes {
+                match mixer.push(channel, &bytes) {
+                    Ok(chunk) => {
+                        pushed[channel] += bytes.len();
+                        if let Some(chunk) = chunk {
+                            prop_assert_eq!(chunk.channels[0].len(), chunk.channels[1].len());
+                            out += chunk.frames();
+                        }
+                    }
+                    Err(AudioError::UnsupportedChannels(_)) => prop_assert_eq!(channel, 2),
+                    Err(AudioError::ChunkTooLong { .. }) => prop_assert!(bytes.len() > 8000),
+                    Err(other) => prop_assert!(false, "unexpected error {other}"),
+                }
+            }
+            out += mixer.flush().map_or(0, |c| c.frames());
+            // Every frame of the longer track comes out (the other padded with silence) or more,
+            // when a track fell so far behind that silence was put in its place.
+            prop_assert!(out >= pushed[0].max(pushed[1]), "{out} frames out for tracks of {pushed:?}");
+        }
+    }
+}

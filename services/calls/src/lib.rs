@@ -6,10 +6,13 @@
 //!   tracks lined up into stereo;
 //! - a [`Recognizer`](switchboard_transcription::Recognizer) turns PCM into partial and final
 //!   segments;
-//! - [`sink`] stores finals with the call and publishes every event on the bus.
+//! - [`sink`] stores finals with the call and publishes every event on the bus;
+//! - [`pipeline`] supervises the two: a fault in a stage is caught at the call's boundary and
+//!   the recognizer restarted at the audio that follows, so one fault never loses the call.
 
 mod error;
 pub mod input;
+mod pipeline;
 mod service;
 mod session;
 mod sink;

@@ -10,7 +10,8 @@ use switchboard_storage::Store;
 use switchboard_transcription::{Recognizer, Speaker, StreamSpec};
 
 use crate::session::CallSession;
-use crate::{CallError, sink};
+use crate::sink::Sink;
+use crate::{CallError, pipeline};
 
 /// Where a call's audio comes from; stored with the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +111,7 @@ impl CallService {
             channels: start.roles.clone(),
             offset_ms: record.audio_ms,
         };
-        let stream = match self.recognizer.open(spec) {
+        let stream = match self.recognizer.open(spec.clone()) {
             Ok(stream) => stream,
             Err(error) => {
                 let _ = self.store.end_call(&start.call_id, "incomplete", record.audio_ms).await;
@@ -127,12 +128,12 @@ impl CallService {
         });
         metrics::gauge!("switchboard_calls_live").increment(1.0);
         tracing::info!(call = %start.call_id, offset_ms = record.audio_ms, engine = self.recognizer.name(), "call started");
-        let sink = sink::spawn(self.store.clone(), Arc::clone(&self.bus), start.call_id.clone(), stream.events);
+        let sink = Sink::new(self.store.clone(), Arc::clone(&self.bus), start.call_id.clone());
+        let pipeline = pipeline::spawn(Arc::clone(&self.recognizer), spec, stream, sink);
         Ok(CallSession::new(
             start,
             record.audio_ms,
-            stream.audio,
-            sink,
+            pipeline,
             self.store.clone(),
             Arc::clone(&self.bus),
             self.limits.clone(),

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::input::{InterleavedInput, TrackMixer};
 use crate::service::{CallLimits, CallStart};
+use crate::pipeline::Pipeline;
 use crate::sink::SinkReport;
 use crate::CallError;
 
@@ -44,7 +45,7 @@ pub struct CallSession {
     interleaved: InterleavedInput,
     mixer: TrackMixer,
     audio: mpsc::Sender<AudioChunk>,
-    sink: JoinHandle<SinkReport>,
+    transcribed: JoinHandle<SinkReport>,
     store: Store,
     bus: Arc<dyn EventBus>,
     limits: CallLimits,
@@ -55,19 +56,11 @@ pub struct CallSession {
 const SAVE_EVERY_MS: u64 = 5_000;
 
 impl CallSession {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        start: CallStart,
-        offset_ms: u64,
-        audio: mpsc::Sender<AudioChunk>,
-        sink: JoinHandle<SinkReport>,
-        store: Store,
-        bus: Arc<dyn EventBus>,
-        limits: CallLimits,
-    ) -> Self {
+    pub(crate) fn new(start: CallStart, offset_ms: u64, pipeline: Pipeline, store: Store, bus: Arc<dyn EventBus>, limits: CallLimits) -> Self {
         let interleaved = InterleavedInput::new(start.format, limits.max_chunk_ms);
         let mixer = TrackMixer::new(start.format, limits.max_chunk_ms);
-        Self { start, offset_ms, frames: 0, interleaved, mixer, audio, sink, store, bus, limits, saved_ms: offset_ms }
+        let Pipeline { audio, done: transcribed } = pipeline;
+        Self { start, offset_ms, frames: 0, interleaved, mixer, audio, transcribed, store, bus, limits, saved_ms: offset_ms }
     }
 
     /// The call this connection streams.
@@ -136,11 +129,11 @@ impl CallSession {
             Outcome::Completed => ("completed", None),
             Outcome::Incomplete(reason) => ("incomplete", Some(reason.clone())),
         };
-        let report = match tokio::time::timeout(self.limits.finish_timeout, &mut self.sink).await {
+        let report = match tokio::time::timeout(self.limits.finish_timeout, &mut self.transcribed).await {
             Ok(Ok(report)) => report,
             Ok(Err(join)) => SinkReport { segments: 0, failures: vec![format!("transcript sink failed: {join}")] },
             Err(_) => {
-                self.sink.abort();
+                self.transcribed.abort();
                 SinkReport { segments: 0, failures: vec!["transcription did not finish in time".into()] }
             }
         };

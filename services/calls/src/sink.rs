@@ -5,8 +5,6 @@ use std::sync::Arc;
 use switchboard_events::{Event, EventBus};
 use switchboard_storage::{NewCallSegment, Store};
 use switchboard_transcription::TranscriptEvent;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 /// What the sink saw by the time the recognizer closed.
 #[derive(Debug, Default)]
@@ -16,61 +14,83 @@ pub struct SinkReport {
     pub failures: Vec<String>,
 }
 
-/// Starts draining a recognizer's events for one call.
-pub fn spawn(store: Store, bus: Arc<dyn EventBus>, call_id: String, mut events: mpsc::Receiver<TranscriptEvent>) -> JoinHandle<SinkReport> {
-    tokio::spawn(async move {
-        let mut report = SinkReport::default();
-        while let Some(event) = events.recv().await {
-            match event {
-                TranscriptEvent::Final(segment) => {
-                    let new = NewCallSegment {
-                        channel: segment.channel as u32,
-                        speaker: segment.speaker.as_str().into(),
-                        start_ms: segment.start_ms,
-                        end_ms: segment.end_ms,
-                        text: segment.text.clone(),
-                        confidence: segment.confidence.clamp(0.0, 1.0),
-                    };
-                    match store.append_call_segment(&call_id, &new).await {
-                        Ok(seq) => {
-                            report.segments += 1;
-                            metrics::counter!("switchboard_call_segments_total", "speaker" => segment.speaker.as_str()).increment(1);
-                            bus.publish(Event::CallSegment {
-                                call_id: call_id.clone(),
-                                seq,
-                                channel: new.channel,
-                                speaker: new.speaker,
-                                start_ms: new.start_ms,
-                                end_ms: new.end_ms,
-                                text: new.text,
-                                confidence: new.confidence,
-                            });
-                        }
-                        Err(error) => {
-                            tracing::error!(call = %call_id, %error, "could not store a transcript segment");
-                            report.failures.push(format!("storing a segment failed: {error}"));
-                        }
+/// Stores and publishes one call's transcript events.
+pub(crate) struct Sink {
+    store: Store,
+    bus: Arc<dyn EventBus>,
+    call_id: String,
+    pub(crate) report: SinkReport,
+}
+
+impl Sink {
+    pub(crate) fn new(store: Store, bus: Arc<dyn EventBus>, call_id: String) -> Self {
+        Self { store, bus, call_id, report: SinkReport::default() }
+    }
+
+    /// Tells everyone watching that a stage failed and where transcription picks up again.
+    pub(crate) fn degraded(&self, stage: &str, reason: &str, resumed_at_ms: u64) {
+        metrics::counter!("switchboard_call_faults_total", "stage" => stage.to_string()).increment(1);
+        tracing::error!(call = %self.call_id, stage, reason, resumed_at_ms, "a stage of the call failed; the call goes on");
+        self.bus.publish(Event::CallDegraded {
+            call_id: self.call_id.clone(),
+            stage: stage.into(),
+            reason: reason.into(),
+            resumed_at_ms,
+        });
+    }
+
+    /// Handles one event of the recognizer.
+    pub(crate) async fn handle(&mut self, event: TranscriptEvent) {
+        let call_id = &self.call_id;
+        match event {
+            TranscriptEvent::Final(segment) => {
+                let new = NewCallSegment {
+                    channel: segment.channel as u32,
+                    speaker: segment.speaker.as_str().into(),
+                    start_ms: segment.start_ms,
+                    end_ms: segment.end_ms,
+                    text: segment.text.clone(),
+                    confidence: segment.confidence.clamp(0.0, 1.0),
+                };
+                match self.store.append_call_segment(call_id, &new).await {
+                    Ok(seq) => {
+                        self.report.segments += 1;
+                        metrics::counter!("switchboard_call_segments_total", "speaker" => segment.speaker.as_str()).increment(1);
+                        self.bus.publish(Event::CallSegment {
+                            call_id: call_id.clone(),
+                            seq,
+                            channel: new.channel,
+                            speaker: new.speaker,
+                            start_ms: new.start_ms,
+                            end_ms: new.end_ms,
+                            text: new.text,
+                            confidence: new.confidence,
+                        });
+                    }
+                    Err(error) => {
+                        tracing::error!(call = %call_id, %error, "could not store a transcript segment");
+                        self.report.failures.push(format!("storing a segment failed: {error}"));
                     }
                 }
-                TranscriptEvent::Partial(p) => bus.publish(Event::CallPartial {
-                    call_id: call_id.clone(),
-                    channel: p.channel as u32,
-                    speaker: p.speaker.as_str().into(),
-                    start_ms: p.start_ms,
-                    stable: p.stable,
-                    unstable: p.unstable,
-                }),
-                TranscriptEvent::Lagging { behind_ms } => {
-                    tracing::warn!(call = %call_id, behind_ms, "transcription is behind real time");
-                    metrics::counter!("switchboard_call_lagging_total").increment(1);
-                    bus.publish(Event::CallLagging { call_id: call_id.clone(), behind_ms });
-                }
-                TranscriptEvent::Failed(error) => {
-                    tracing::warn!(call = %call_id, %error, "speech recognition failed");
-                    report.failures.push(error.to_string());
-                }
+            }
+            TranscriptEvent::Partial(p) => self.bus.publish(Event::CallPartial {
+                call_id: call_id.clone(),
+                channel: p.channel as u32,
+                speaker: p.speaker.as_str().into(),
+                start_ms: p.start_ms,
+                stable: p.stable,
+                unstable: p.unstable,
+            }),
+            TranscriptEvent::Lagging { behind_ms } => {
+                tracing::warn!(call = %call_id, behind_ms, "transcription is behind real time");
+                metrics::counter!("switchboard_call_lagging_total").increment(1);
+                self.bus.publish(Event::CallLagging { call_id: call_id.clone(), behind_ms });
+            }
+            TranscriptEvent::Degraded { stage, reason, at_ms } => self.degraded(stage, &reason, at_ms),
+            TranscriptEvent::Failed(error) => {
+                tracing::warn!(call = %call_id, %error, "speech recognition failed");
+                self.report.failures.push(error.to_string());
             }
         }
-        report
-    })
+    }
 }

@@ -67,6 +67,9 @@ pub enum Event {
     },
     /// Transcription of a call is behind real time by this much.
     CallLagging { call_id: String, behind_ms: u64 },
+    /// A stage of a call's pipeline failed (a panic, an engine error); the call goes on, with
+    /// transcription resumed from `resumed_at_ms` of call audio. Supervisors see the gap.
+    CallDegraded { call_id: String, stage: String, reason: String, resumed_at_ms: u64 },
     /// A call's stream ended: `completed`, or `incomplete` when the client vanished or broke it.
     CallEnded {
         call_id: String,

@@ -143,6 +143,7 @@ pub(crate) fn kind(event: &Event) -> &'static str {
         Event::CallPartial { .. } => "call_partial",
         Event::CallSegment { .. } => "call_segment",
         Event::CallLagging { .. } => "call_lagging",
+        Event::CallDegraded { .. } => "call_degraded",
         Event::CallEnded { .. } => "call_ended",
     }
 }

@@ -143,6 +143,9 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
             (call_id.clone(), LiveMessage::Segment { call_id, seq, channel, speaker, start_ms, end_ms, text, confidence })
         }
         Event::CallLagging { call_id, behind_ms } => (call_id.clone(), LiveMessage::Lagging { call_id, behind_ms }),
+        Event::CallDegraded { call_id, stage, reason, resumed_at_ms } => {
+            (call_id.clone(), LiveMessage::Degraded { call_id, stage, reason, resumed_at_ms })
+        }
         Event::CallEnded { call_id, status, reason, audio_ms, segments, .. } => {
             (call_id.clone(), LiveMessage::CallEnded { call_id, status, reason, audio_ms, segments })
         }

@@ -196,4 +196,55 @@ mod tests {
         assert_eq!(start(44100, "pcm16le"), (close_code::UNSUPPORTED, "unsupported sample rate 44100 Hz (supported: 8000, 16000)".into()));
         assert!(start(8000, "opus").1.contains("unknown audio encoding `opus`"));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// A START frame whose fields hold anything JSON can.
+        fn start_frame() -> impl Strategy<Value = String> {
+            let field = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<u32>().prop_map(serde_json::Value::from),
+                ".{0,80}".prop_map(serde_json::Value::from),
+                prop::collection::vec(".{0,12}", 0..4).prop_map(serde_json::Value::from),
+            ];
+            let names = ["callId", "samplingRate", "encoding", "channels", "channelRoles", "fromNumber", "agentId"];
+            prop::collection::vec(field, names.len()).prop_map(move |values| {
+                let mut frame = serde_json::json!({"callEvent": "START"});
+                for (name, value) in names.iter().zip(values) {
+                    if !value.is_null() {
+                        frame[name] = value;
+                    }
+                }
+                frame.to_string()
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_text_frame_is_an_event_or_a_reason(text in ".{0,300}") {
+                if let Err(Stop(code, reason)) = parse(&text) {
+                    prop_assert!(!reason.is_empty());
+                    prop_assert!(code == close_code::INVALID || code == close_code::POLICY);
+                }
+            }
+
+            #[test]
+            fn any_start_becomes_a_call_or_a_reason(frame in start_frame()) {
+                match parse(&frame) {
+                    Ok(LcaEvent::Start(start)) => match call_start(start) {
+                        Ok(call) => prop_assert_eq!(call.roles.len(), usize::from(call.format.channels)),
+                        Err(Stop(_, reason)) => prop_assert!(!reason.is_empty()),
+                    },
+                    Ok(LcaEvent::End(_)) => prop_assert!(false, "a START read as END"),
+                    Err(Stop(_, reason)) => prop_assert!(reason.contains("malformed call event"), "{}", reason),
+                }
+            }
+        }
+    }
 }

@@ -215,4 +215,45 @@ mod tests {
         let TwilioEvent::Start { start } = parse(text).ok().unwrap() else { panic!() };
         assert!(call_start(start).err().unwrap().1.contains("unknown track `sideways`"));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_text_frame_is_a_message_or_a_reason(text in ".{0,300}") {
+                if let Err(Stop(_, reason)) = parse(&text) {
+                    prop_assert!(!reason.is_empty());
+                }
+            }
+
+            #[test]
+            fn any_start_becomes_a_call_or_a_reason(
+                event in prop_oneof![Just("start".to_string()), Just("media".to_string()), Just("stop".to_string()), Just("dtmf".to_string()), ".{0,10}"],
+                tracks in prop::collection::vec(prop_oneof![Just("inbound".to_string()), Just("outbound".to_string()), ".{0,8}"], 0..4),
+                encoding in prop_oneof![Just("audio/x-mulaw".to_string()), Just("audio/x-alaw".to_string()), ".{0,12}"],
+                rate in any::<u32>(),
+                seq in prop_oneof![Just(serde_json::json!("1")), Just(serde_json::json!(-5)), Just(serde_json::json!(null))],
+                payload in ".{0,64}",
+            ) {
+                let frame = serde_json::json!({
+                    "event": event, "sequenceNumber": seq, "streamSid": "MZ1",
+                    "start": {"streamSid": "MZ1", "callSid": "CA1", "tracks": tracks, "mediaFormat": {"encoding": encoding, "sampleRate": rate, "channels": 1}},
+                    "media": {"track": "inbound", "chunk": "1", "timestamp": "20", "payload": payload},
+                });
+                match parse(&frame.to_string()) {
+                    Ok(TwilioEvent::Start { start }) => match call_start(start) {
+                        Ok((call, tracks)) => prop_assert_eq!(call.roles.len(), tracks.0.len()),
+                        Err(Stop(_, reason)) => prop_assert!(!reason.is_empty()),
+                    },
+                    Ok(_) => {}
+                    Err(Stop(_, reason)) => prop_assert!(!reason.is_empty()),
+                }
+            }
+        }
+    }
 }

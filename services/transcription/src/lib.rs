@@ -13,3 +13,12 @@ pub use types::{
     TranscriptEvent,
 };
 pub use whisper::{WhisperConfig, WhisperEngine};
+
+/// What a caught panic said, for the log line and the call's degraded event.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}

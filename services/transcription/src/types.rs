@@ -89,6 +89,9 @@ pub enum TranscriptEvent {
     Final(Segment),
     /// The engine is this far behind the audio it was given: supervisors see the call lagging.
     Lagging { behind_ms: u64 },
+    /// One piece of work failed (an utterance that could not be decoded); the stream goes on
+    /// from `at_ms` of call time. Supervisors see the gap; the call still completes.
+    Degraded { stage: &'static str, reason: String, at_ms: u64 },
     /// The engine gave up on this call; the pipeline keeps what it already has.
     Failed(AsrError),
 }

@@ -37,7 +37,7 @@ fn stop(stream_sid: &str, call_sid: &str) -> Value {
 }
 
 /// Streams `channels` (customer, agent) from `connected` to `stop`, tracks interleaved per 20 ms; returns the close.
-async fn stream_call(socket: &mut CallSocket, channels: &[Vec<i16>], stream_sid: &str, call_sid: &str, params: Value) -> anyhow::Result<(u16, String)> {
+pub(super) async fn stream_call(socket: &mut CallSocket, channels: &[Vec<i16>], stream_sid: &str, call_sid: &str, params: Value) -> anyhow::Result<(u16, String)> {
     socket.send_json(&json!({"event": "connected", "protocol": "Call", "version": "1.0.0"})).await?;
     socket.send_json(&start(stream_sid, call_sid, &["inbound", "outbound"], params)).await?;
     let (inbound, outbound) = (channels[0].chunks(MEDIA_SAMPLES), channels[1].chunks(MEDIA_SAMPLES));

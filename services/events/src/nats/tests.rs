@@ -85,6 +85,7 @@ fn one_of_each() -> Vec<Event> {
             confidence: 0.875,
         },
         Event::CallLagging { call_id: "c1".into(), behind_ms: 3_200 },
+        Event::CallDegraded { call_id: "c1".into(), stage: "recognizer".into(), reason: "panicked".into(), resumed_at_ms: 130_400 },
         Event::CallEnded {
             call_id: "c1".into(),
             status: "incomplete".into(),

@@ -13,7 +13,7 @@ use crate::config::{Config, Overrides};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A 16-bit PCM WAV file, mono or stereo, 8 or 16 kHz.
+    /// A 16-bit PCM WAV file, mono or stereo, at any rate from 4 to 192 kHz.
     pub file: PathBuf,
     /// Whisper model (`tiny.en`, `base`); the configured one by default.
     #[arg(long)]

@@ -2,7 +2,7 @@
 //! decoders as live calls, without partials, every core busy.
 
 use futures::stream::{FuturesOrdered, StreamExt};
-use switchboard_audio::{Recording, Resampler, Segmenter, SegmenterEvent, Utterance, to_f32};
+use switchboard_audio::{AudioError, Recording, Resampler, Segmenter, SegmenterEvent, Utterance, to_f32};
 
 use super::WhisperEngine;
 use super::markers::spoken;
@@ -33,18 +33,11 @@ impl WhisperEngine {
                 recording.channels.len()
             )));
         }
-        if !matches!(recording.sample_rate, 8000 | 16000) {
-            return Err(AsrError::Unsupported(format!(
-                "sample rate {} Hz (supported: 8000, 16000; resample with `sox in.wav -r 16000 out.wav`)",
-                recording.sample_rate
-            )));
+        let mut utterances: Vec<(usize, Utterance)> = Vec::new();
+        for (i, pcm) in recording.channels.iter().enumerate() {
+            let found = split(pcm, recording.sample_rate, &self.config.vad).map_err(|e| AsrError::Unsupported(e.to_string()))?;
+            utterances.extend(found.into_iter().map(|u| (i, u)));
         }
-        let utterances: Vec<(usize, Utterance)> = recording
-            .channels
-            .iter()
-            .enumerate()
-            .flat_map(|(i, pcm)| split(pcm, recording.sample_rate, &self.config.vad).into_iter().map(move |u| (i, u)))
-            .collect();
         let total: f64 = utterances.iter().map(|(_, u)| u.samples.len() as f64 / 16_000.0).sum();
         let mut pending = FuturesOrdered::new();
         for (channel, utterance) in utterances {
@@ -77,8 +70,8 @@ impl WhisperEngine {
     }
 }
 
-fn split(pcm: &[i16], rate: u32, vad: &switchboard_audio::VadConfig) -> Vec<Utterance> {
-    let mut resampler = Resampler::new(rate);
+fn split(pcm: &[i16], rate: u32, vad: &switchboard_audio::VadConfig) -> Result<Vec<Utterance>, AudioError> {
+    let mut resampler = Resampler::new(rate)?;
     let mut audio = Vec::with_capacity(pcm.len() * 2);
     resampler.push(&to_f32(pcm), &mut audio);
     resampler.flush(&mut audio);
@@ -92,7 +85,7 @@ fn split(pcm: &[i16], rate: u32, vad: &switchboard_audio::VadConfig) -> Vec<Utte
         })
         .collect();
     out.extend(segmenter.finish());
-    merge(out, &audio)
+    Ok(merge(out, &audio))
 }
 
 /// Utterances closer than this are decoded together: Whisper does better with a whole sentence

@@ -29,6 +29,8 @@ pub struct Decoded {
     pub text: String,
     /// Mean probability of the text tokens, 0–1.
     pub confidence: f32,
+    /// The decode stopped at its token cap instead of at the end of the speech: a runaway.
+    pub capped: bool,
 }
 
 /// Text compressing better than this is a loop ("one, one, one, …"), as in OpenAI's Whisper.
@@ -41,22 +43,25 @@ const MAX_COMPRESSION_RATIO: f32 = 2.4;
 /// calls a beam fell into a repeated phrase where greedy decoding did not (benches/RESULTS.md).
 /// The less repetitive text wins.
 pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+    let seconds = samples.len() as f32 / 16_000.0;
     let mut first = decode_once(state, samples, effort, threads, cancel)?;
     let retry = match effort {
         Effort::Partial => {
             // Live text is replaced within seconds: cut a loop rather than decode again.
-            cut_loop(&mut first.text);
+            if looped(&first, seconds) {
+                cut_loop(&mut first.text);
+            }
             return Ok(first);
         }
         Effort::Greedy => Effort::Beam(5),
         Effort::Beam(_) => Effort::Greedy,
     };
-    if !looped(&first.text) {
+    if !looped(&first, seconds) {
         return words_if_heard(state, samples, first, threads, cancel);
     }
     metrics::counter!("switchboard_asr_loop_retries_total").increment(1);
     let second = decode_once(state, samples, retry, threads, cancel)?;
-    if !looped(&second.text) {
+    if !looped(&second, seconds) {
         return words_if_heard(state, samples, second, threads, cancel);
     }
     // Both loop: keep what came before the first repeat.
@@ -83,10 +88,24 @@ fn words_if_heard(state: &mut WhisperState, samples: &[f32], decoded: Decoded, t
     Ok(if heard { retry } else { decoded })
 }
 
-/// Whisper repeating itself: text that compresses too well, or a phrase of several words said
-/// twice (a short loop cut off by the token cap compresses no better than speech).
-fn looped(text: &str) -> bool {
-    compression_ratio(text) > MAX_COMPRESSION_RATIO || repeats_phrase(text, REPEATED_PHRASE_WORDS)
+/// More words per second of audio than anyone says: whatever the words, the decoder made them up.
+const MAX_WORDS_PER_SECOND: f32 = 5.0;
+/// Repetition this dense is a loop; slower, it is what was said. Card, account and phone numbers
+/// repeat digits ("four one one one, one one one one, …" is 3 words a second) and people say
+/// "no, no, no"; a decoder looping on a phrase outruns the speaker.
+const REPEAT_WORDS_PER_SECOND: f32 = 4.0;
+/// Words any clip may hold, however short (the VAD pads it; Whisper sees at least a second).
+const FEW_WORDS: f32 = 3.0;
+
+/// Whisper repeating itself, judged by what `seconds` of audio can hold: a decode that ran into
+/// its token cap, more words than anyone says in that time, or text that repeats itself (it
+/// compresses too well, or a phrase of several words comes twice) at a pace faster than speech.
+fn looped(decoded: &Decoded, seconds: f32) -> bool {
+    let text = &decoded.text;
+    let words = text.split(|c: char| c.is_whitespace() || c == '-').filter(|w| w.chars().any(char::is_alphanumeric)).count() as f32;
+    let rate = (words - FEW_WORDS).max(0.0) / seconds.max(1.0);
+    let repetitive = compression_ratio(text) > MAX_COMPRESSION_RATIO || repeats_phrase(text, REPEATED_PHRASE_WORDS);
+    decoded.capped || rate > MAX_WORDS_PER_SECOND || (repetitive && rate > REPEAT_WORDS_PER_SECOND)
 }
 
 /// Words in a phrase that, said twice in one utterance, is a loop rather than speech.
@@ -161,7 +180,8 @@ fn decode_with(state: &mut WhisperState, samples: &[f32], effort: Effort, thread
     // say about 4 tokens a second). whisper.cpp's temperature fallback stays on, in two steps
     // (0.4, 0.8) rather than five: every step of a looping decode runs to the token cap, and
     // five of them held a live final back 3 s (benches/RESULTS.md).
-    params.set_max_tokens((10 + seconds * 6) as i32);
+    let max_tokens = 10 + seconds * 6;
+    params.set_max_tokens(max_tokens as i32);
     params.set_temperature_inc(0.4);
     // Pad clips shorter than a second: whisper.cpp rejects under 100 ms and guesses poorly under 1 s.
     let padded;
@@ -176,7 +196,7 @@ fn decode_with(state: &mut WhisperState, samples: &[f32], effort: Effort, thread
         return Err(AsrError::Overloaded("decode cancelled for a final".into()));
     }
     outcome.map_err(|e| AsrError::Service(format!("whisper decode failed: {e}")))?;
-    Ok(collect(state))
+    Ok(collect(state, max_tokens))
 }
 
 unsafe extern "C" fn cancelled(flag: *mut c_void) -> bool {
@@ -203,7 +223,7 @@ pub fn audio_ctx(samples: usize, effort: Effort) -> usize {
     (frames + AUDIO_CTX_MARGIN).clamp(floor, 1500)
 }
 
-fn collect(state: &WhisperState) -> Decoded {
+fn collect(state: &WhisperState, max_tokens: usize) -> Decoded {
     let mut text = String::new();
     let (mut sum, mut count) = (0.0f32, 0usize);
     for segment in state.as_iter() {
@@ -221,7 +241,8 @@ fn collect(state: &WhisperState) -> Decoded {
         }
     }
     let confidence = if count == 0 { 0.0 } else { sum / count as f32 };
-    Decoded { text: text.trim().to_string(), confidence }
+    // whisper.cpp ends a segment at its cap with text tokens only, no end-of-text.
+    Decoded { text: text.trim().to_string(), confidence, capped: count >= max_tokens }
 }
 
 #[cfg(test)]
@@ -237,11 +258,29 @@ mod tests {
         assert_eq!(compression_ratio("one one one"), 1.0, "too short to judge");
     }
 
+    fn heard(text: &str) -> Decoded {
+        Decoded { text: text.into(), confidence: 0.9, capped: false }
+    }
+
     #[test]
-    fn a_phrase_said_twice_is_a_loop_but_repeated_digits_are_not() {
-        assert!(looped("I'm sorry to hear that. I can't lock it right away. Can you read me? No, I'm sorry to hear that. I can't lock it right away."));
-        assert!(!looped("The card ending in one one one one is now blocked."));
-        assert!(!looped("Thank you. And can you confirm your date of birth for security? Thanks, that matches."));
+    fn a_phrase_repeated_faster_than_anyone_speaks_is_a_loop() {
+        let twice = "I'm sorry to hear that. I can't lock it right away. Can you read me? No, I'm sorry to hear that. I can't lock it right away.";
+        assert!(looped(&heard(twice), 4.0), "23 words in 4 s, the phrase twice");
+        assert!(!looped(&heard(twice), 8.0), "said slowly, twice, it is what they said");
+        assert!(looped(&heard(&"thank you ".repeat(20)), 3.0), "40 words in 3 s");
+        assert!(looped(&Decoded { capped: true, ..heard("Okay so") }, 2.0), "ran into the token cap");
+    }
+
+    #[test]
+    fn spoken_card_phone_and_account_numbers_are_speech() {
+        // The staged calls' customers (turn lengths plus the VAD's half second of padding).
+        let card = "Sure, it's four one one one, one one one one, one one one one, one one one one.";
+        assert!(!looped(&heard(card), 5.9), "{card}");
+        assert!(!looped(&heard("Sure, it's 4111 1111 1111 1111."), 5.9));
+        assert!(!looped(&heard("Yes, it's oh seven seven zero zero, nine zero zero, one two three."), 5.1));
+        assert!(!looped(&heard("It's three one nine two, six six four zero."), 3.4));
+        assert!(!looped(&heard("No, no, no, no, no, no, that's not what I said."), 3.0));
+        assert!(!looped(&heard("The card ending in one one one one is now blocked."), 4.8));
     }
 
     #[test]

@@ -90,11 +90,8 @@ impl WhisperEngine {
 
 impl Recognizer for WhisperEngine {
     fn open(&self, spec: StreamSpec) -> Result<RecognizerStream, AsrError> {
-        if !matches!(spec.sample_rate, 8000 | 16000) {
-            return Err(AsrError::Unsupported(format!("sample rate {} Hz", spec.sample_rate)));
-        }
         let id = self.next_stream.fetch_add(1, Ordering::Relaxed);
-        Ok(stream::spawn(Arc::clone(&self.pool), Arc::clone(&self.config), spec, id))
+        stream::spawn(Arc::clone(&self.pool), Arc::clone(&self.config), spec, id)
     }
 
     fn name(&self) -> &'static str {

@@ -11,15 +11,17 @@
 //! free slot instead of piling up without bound, which slows the caller down.
 
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
+use switchboard_audio::clamp_unit;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use whisper_rs::WhisperContext;
 
 use super::decode::{Decoded, Effort, decode};
-use crate::AsrError;
+use crate::{AsrError, panic_message};
 
 /// Which live text a partial belongs to, so a newer one can replace it.
 pub type PartialKey = (u64, usize);
@@ -268,12 +270,20 @@ fn work(mut state: whisper_rs::WhisperState, shared: &Shared, index: usize) {
     }
 }
 
-/// Decodes one job with `threads` cores and answers it.
-fn run(state: &mut whisper_rs::WhisperState, job: Job, threads: usize) {
+/// Decodes one job with `threads` cores and answers it. A panic in the decode is the job's
+/// error, not the worker's end: the thread, its state and its cores stay in the pool.
+fn run(state: &mut whisper_rs::WhisperState, mut job: Job, threads: usize) {
     let kind = if job.partial_of.is_some() { "partial" } else { "final" };
     metrics::histogram!("switchboard_asr_queue_seconds", "kind" => kind).record(job.queued_at.elapsed().as_secs_f64());
     let started = Instant::now();
-    let result = decode(state, &job.samples, job.effort, threads, &job.cancel);
+    clamp_unit(&mut job.samples);
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| decode(state, &job.samples, job.effort, threads, &job.cancel)))
+        .unwrap_or_else(|panic| {
+            metrics::counter!("switchboard_call_faults_total", "stage" => "decoder").increment(1);
+            let message = panic_message(panic.as_ref());
+            tracing::error!(kind, %message, "a Whisper decode panicked; the decoder goes on");
+            Err(AsrError::Service(format!("decode panicked: {message}")))
+        });
     let outcome = match &result {
         Err(AsrError::Overloaded(_)) => "cancelled",
         Err(_) => "failed",

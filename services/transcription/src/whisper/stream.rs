@@ -1,6 +1,7 @@
 //! One call's live transcription: per channel, resample → VAD → partials while speaking and a
 //! final when the speaker stops.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ use super::decode::Decoded;
 use super::markers::spoken;
 use super::pool::{DecoderPool, Wanted};
 use crate::agreement::Agreement;
-use crate::{AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, StreamSpec, TranscriptEvent};
+use crate::{panic_message, AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, StreamSpec, TranscriptEvent};
 
 /// Finals of one call allowed in flight before the call stops taking audio (back-pressure).
 const MAX_FINALS_IN_FLIGHT: usize = 8;
@@ -67,11 +68,19 @@ impl Drop for Early {
 }
 
 /// Starts the task that follows one call.
-pub fn spawn(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> RecognizerStream {
+pub fn spawn(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> Result<RecognizerStream, AsrError> {
     let (audio, audio_rx) = mpsc::channel(16);
     let (events_tx, events) = mpsc::channel(256);
-    tokio::spawn(Follow::new(pool, config, spec, id).run(audio_rx, events_tx));
-    RecognizerStream { audio, events }
+    let follow = Follow::new(pool, config, spec, id)?;
+    let call_id = follow.spec.call_id.clone();
+    tokio::spawn(async move {
+        // A panic in a stage (resampler, VAD) ends this stream only: the events channel closes
+        // and the call's pipeline opens a new stream at the audio that follows.
+        if let Err(panic) = AssertUnwindSafe(follow.run(audio_rx, events_tx)).catch_unwind().await {
+            tracing::error!(call = %call_id, panic = %panic_message(panic.as_ref()), "the call's transcription stream panicked");
+        }
+    });
+    Ok(RecognizerStream { audio, events })
 }
 
 /// The state of one call's transcription.
@@ -87,21 +96,23 @@ struct Follow {
 }
 
 impl Follow {
-    fn new(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> Self {
+    fn new(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> Result<Self, AsrError> {
         let channels = spec
             .channels
             .iter()
-            .map(|speaker| Channel {
-                speaker: speaker.clone(),
-                resampler: Resampler::new(spec.sample_rate),
-                segmenter: Segmenter::new(config.vad.clone()),
-                agreement: Agreement::default(),
-                partial_at: 0,
-                partial_in_flight: false,
-                early: None,
+            .map(|speaker| {
+                Ok(Channel {
+                    speaker: speaker.clone(),
+                    resampler: Resampler::new(spec.sample_rate).map_err(|e| AsrError::Unsupported(e.to_string()))?,
+                    segmenter: Segmenter::new(config.vad.clone()),
+                    agreement: Agreement::default(),
+                    partial_at: 0,
+                    partial_in_flight: false,
+                    early: None,
+                })
             })
-            .collect();
-        Self { pool, config, spec, id, channels, finals: FuturesOrdered::new(), partials: FuturesUnordered::new(), buffer: Vec::new() }
+            .collect::<Result<_, AsrError>>()?;
+        Ok(Self { pool, config, spec, id, channels, finals: FuturesOrdered::new(), partials: FuturesUnordered::new(), buffer: Vec::new() })
     }
 
     async fn run(mut self, mut audio: mpsc::Receiver<AudioChunk>, events: mpsc::Sender<TranscriptEvent>) {
@@ -253,8 +264,12 @@ impl Follow {
                 }))
             }
             Err(error) => {
-                tracing::warn!(call = %self.spec.call_id, %error, "utterance could not be transcribed");
-                Some(TranscriptEvent::Failed(error))
+                tracing::warn!(call = %self.spec.call_id, channel = i, %error, "utterance could not be transcribed");
+                Some(TranscriptEvent::Degraded {
+                    stage: "decoder",
+                    reason: format!("an utterance could not be transcribed: {error}"),
+                    at_ms: self.spec.offset_ms + utterance.end() / 16,
+                })
             }
         }
     }
