@@ -29,8 +29,8 @@ seeds() {  # a few real inputs to start from
   case "$t" in
     wav_header) head -c 300 "$wav" > "$dir/lca-first-chunk" ;;
     wav_file) head -c 4000 "$wav" > "$dir/lca-start.wav" ;;
-    wire_audio) { printf '\x08'; tail -c +45 "$wav" | head -c 3200; } > "$dir/stereo-pcm" ;;
-    audio_path) { printf '\x80'; tail -c +45 "$wav" | head -c 16000; } > "$dir/pcm-8k" ;;
+    wire_audio) { printf '\x08'; head -c 3244 "$wav" | tail -c 3200; } > "$dir/stereo-pcm" ;;
+    audio_path) { printf '\x80'; head -c 16044 "$wav" | tail -c 16000; } > "$dir/pcm-8k" ;;
   esac
 }
 say "fuzzing ${targets[*]} for ${seconds}s each"
@@ -44,6 +44,6 @@ for t in "${targets[@]}"; do
     echo "fuzz target $t failed; the input is under tests/fuzz/artifacts/$t (log: $log)" >&2
     exit 1
   fi
-  runs=$(grep -m1 -o 'stat::number_of_executed_runs: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  runs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   echo "fuzz $t: $runs runs in $(( $(date +%s) - started )) s (build included), no crash; corpus $(ls "$corpus/$t" | wc -l) inputs"
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command that sets everything up and runs every test: Rust unit and end-to-end tests
 # against SQLite and PostgreSQL (127.0.0.1:5432, database `test`, or SWITCHBOARD_TEST_PG),
-# then the browser tests (Playwright driving Debian's chromium) against a real server.
+# a short cargo-fuzz run of the audio parsers, then the browser tests (Playwright driving
+# Debian's chromium) against a real server.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -18,6 +19,9 @@ cargo test --workspace --no-run
 
 say "Rust tests (unit + end-to-end, SQLite and PostgreSQL)"
 cargo test --workspace
+
+say "fuzzing the audio parsers (cargo-fuzz, 15 s a target)"
+"$ROOT/scripts/fuzz.sh" 15
 
 say "web unit tests"
 (cd web && npm test --silent)
