@@ -12,6 +12,10 @@ apt_need chromium
 build_web
 export SWITCHBOARD_TEST_PG="${SWITCHBOARD_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
 
+say "formatting (cargo fmt --check)"
+cargo fmt --all --check
+(cd tests/fuzz && cargo fmt --check)
+
 say "building"
 cargo build -p switchboard
 whisper_model

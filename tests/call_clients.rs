@@ -13,7 +13,8 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use crate::{Server, repo_root, uuid_like};
 
 /// A client websocket to the server under test.
-pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// How long a test waits for one message before calling the server stuck (generous: other
 /// work may hold the CPU while Whisper decodes).
@@ -67,7 +68,8 @@ impl StagedCall {
     pub fn load(name: &str) -> anyhow::Result<Self> {
         let mut call = Self::recording(&calls_dir().join(format!("{name}.wav")))?;
         let json = calls_dir().join(format!("{name}.json"));
-        let script: Script = serde_json::from_slice(&std::fs::read(&json)?).with_context(|| json.display().to_string())?;
+        let script: Script = serde_json::from_slice(&std::fs::read(&json)?)
+            .with_context(|| json.display().to_string())?;
         call.turns = script.turns;
         Ok(call)
     }
@@ -75,16 +77,28 @@ impl StagedCall {
     /// Reads a stereo PCM16 recording without a script.
     pub fn recording(wav: &Path) -> anyhow::Result<Self> {
         let file = std::fs::read(wav).with_context(|| wav.display().to_string())?;
-        let mut reader = hound::WavReader::new(std::io::Cursor::new(&file)).with_context(|| wav.display().to_string())?;
+        let mut reader = hound::WavReader::new(std::io::Cursor::new(&file))
+            .with_context(|| wav.display().to_string())?;
         let spec = reader.spec();
         if spec.bits_per_sample != 16 || spec.channels != 2 {
             bail!("{}: expected stereo PCM16, found {spec:?}", wav.display());
         }
         let samples = reader.samples::<i16>().collect::<Result<Vec<_>, _>>()?;
-        let channels = (0..2).map(|c| samples.iter().skip(c).step_by(2).copied().collect()).collect();
+        let channels = (0..2)
+            .map(|c| samples.iter().skip(c).step_by(2).copied().collect())
+            .collect();
         let pcm_bytes = samples.len() * 2;
-        let header_len = file.len().checked_sub(pcm_bytes).context("WAV shorter than its samples")?;
-        Ok(Self { file, header_len, sample_rate: spec.sample_rate, channels, turns: Vec::new() })
+        let header_len = file
+            .len()
+            .checked_sub(pcm_bytes)
+            .context("WAV shorter than its samples")?;
+        Ok(Self {
+            file,
+            header_len,
+            sample_rate: spec.sample_rate,
+            channels,
+            turns: Vec::new(),
+        })
     }
 
     /// The same call `db` decibels louder, clipped at full scale as a hot telephone line is
@@ -94,16 +108,35 @@ impl StagedCall {
         let channels: Vec<Vec<i16>> = self
             .channels
             .iter()
-            .map(|c| c.iter().map(|&s| (f64::from(s) * gain).round().clamp(-32768.0, 32767.0) as i16).collect())
+            .map(|c| {
+                c.iter()
+                    .map(|&s| (f64::from(s) * gain).round().clamp(-32768.0, 32767.0) as i16)
+                    .collect()
+            })
             .collect();
         let mut file = self.file[..self.header_len].to_vec();
-        file.extend((0..channels[0].len()).flat_map(|i| channels.iter().map(move |c| c[i])).flat_map(i16::to_le_bytes));
-        Self { file, header_len: self.header_len, sample_rate: self.sample_rate, channels, turns: self.turns.clone() }
+        file.extend(
+            (0..channels[0].len())
+                .flat_map(|i| channels.iter().map(move |c| c[i]))
+                .flat_map(i16::to_le_bytes),
+        );
+        Self {
+            file,
+            header_len: self.header_len,
+            sample_rate: self.sample_rate,
+            channels,
+            turns: self.turns.clone(),
+        }
     }
 
     /// Writes the call as a WAV file (for `switchboard transcribe`).
     pub fn write_wav(&self, path: &Path, channels: &[usize]) -> anyhow::Result<()> {
-        let spec = hound::WavSpec { channels: channels.len() as u16, sample_rate: self.sample_rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: channels.len() as u16,
+            sample_rate: self.sample_rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut writer = hound::WavWriter::create(path, spec)?;
         for i in 0..self.channels[0].len() {
             for &c in channels {
@@ -120,7 +153,11 @@ impl StagedCall {
         let window = self.frames(100);
         let from = self.frames(from_ms).min(self.channels[channel].len());
         let loud = self.channels[channel][from..].chunks(window).filter(|w| {
-            let power = w.iter().map(|&s| (f64::from(s) / 32768.0).powi(2)).sum::<f64>() / w.len() as f64;
+            let power = w
+                .iter()
+                .map(|&s| (f64::from(s) / 32768.0).powi(2))
+                .sum::<f64>()
+                / w.len() as f64;
             10.0 * power.max(1e-12).log10() > dbfs
         });
         loud.count() as u64 * 100
@@ -149,14 +186,28 @@ impl StagedCall {
 
     /// Interleaved PCM16LE of `[from_ms, to_ms)`, in chunks of `chunk_ms` (no header).
     pub fn pcm_chunks(&self, from_ms: u64, to_ms: u64, chunk_ms: u64) -> Vec<Vec<u8>> {
-        let (from, to) = (self.frames(from_ms), self.frames(to_ms).min(self.channels[0].len()));
-        let bytes: Vec<u8> = (from..to).flat_map(|i| [self.channels[0][i], self.channels[1][i]]).flat_map(i16::to_le_bytes).collect();
-        bytes.chunks(self.frames(chunk_ms) * 4).map(<[u8]>::to_vec).collect()
+        let (from, to) = (
+            self.frames(from_ms),
+            self.frames(to_ms).min(self.channels[0].len()),
+        );
+        let bytes: Vec<u8> = (from..to)
+            .flat_map(|i| [self.channels[0][i], self.channels[1][i]])
+            .flat_map(i16::to_le_bytes)
+            .collect();
+        bytes
+            .chunks(self.frames(chunk_ms) * 4)
+            .map(<[u8]>::to_vec)
+            .collect()
     }
 
     /// The scripted words of `speaker`, in order.
     pub fn script_text(&self, speaker: &str) -> String {
-        self.turns.iter().filter(|t| t.speaker == speaker).map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+        self.turns
+            .iter()
+            .filter(|t| t.speaker == speaker)
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The scripted turn overlapping `[start_ms, end_ms)` the most, if any overlaps.
@@ -165,7 +216,10 @@ impl StagedCall {
             let (s, e) = ((t.start_s * 1000.0) as i64, (t.end_s * 1000.0) as i64);
             (e.min(end_ms as i64) - s.max(start_ms as i64)).max(0)
         };
-        self.turns.iter().filter(|t| overlap(t) > 0).max_by_key(|t| overlap(t))
+        self.turns
+            .iter()
+            .filter(|t| overlap(t) > 0)
+            .max_by_key(|t| overlap(t))
     }
 }
 
@@ -186,7 +240,11 @@ pub struct CallSocket {
 impl CallSocket {
     /// `/v1/calls/ingest` with the token as LCA's client sends it (`?authorization=Bearer …`).
     pub async fn lca(server: &Server, token: &str) -> anyhow::Result<Self> {
-        Self::open(&format!("{}/v1/calls/ingest?authorization=Bearer%20{token}", server.ws_url())).await
+        Self::open(&format!(
+            "{}/v1/calls/ingest?authorization=Bearer%20{token}",
+            server.ws_url()
+        ))
+        .await
     }
 
     /// `/v1/calls/twilio`, with `?token=` when `token` is given.
@@ -196,7 +254,9 @@ impl CallSocket {
     }
 
     async fn open(url: &str) -> anyhow::Result<Self> {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.with_context(|| format!("connecting {url}"))?;
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .with_context(|| format!("connecting {url}"))?;
         Ok(Self { ws })
     }
 
@@ -218,7 +278,11 @@ impl CallSocket {
     }
 
     /// Sends every chunk, waiting `pace` after each (real-time streaming) when given.
-    pub async fn stream(&mut self, chunks: &[Vec<u8>], pace: Option<Duration>) -> anyhow::Result<()> {
+    pub async fn stream(
+        &mut self,
+        chunks: &[Vec<u8>],
+        pace: Option<Duration>,
+    ) -> anyhow::Result<()> {
         for chunk in chunks {
             self.send_audio(chunk).await?;
             if let Some(pause) = pace {
@@ -231,7 +295,11 @@ impl CallSocket {
     /// Sends chunks, `pace` apart, until the server closes (or they run out); returns the close,
     /// if it came. Looks for the close before each send, so the close frame is read even when
     /// the server resets the connection on audio it no longer reads.
-    pub async fn stream_until_closed(&mut self, chunks: impl Iterator<Item = Vec<u8>>, pace: Duration) -> anyhow::Result<Option<(u16, String)>> {
+    pub async fn stream_until_closed(
+        &mut self,
+        chunks: impl Iterator<Item = Vec<u8>>,
+        pace: Duration,
+    ) -> anyhow::Result<Option<(u16, String)>> {
         for chunk in chunks {
             if let Some(message) = self.ws.next().now_or_never() {
                 return Ok(Some(close_of(message)?));
@@ -247,7 +315,9 @@ impl CallSocket {
     /// Waits for the server's close frame; returns its code and reason.
     pub async fn closed(&mut self) -> anyhow::Result<(u16, String)> {
         loop {
-            let message = tokio::time::timeout(MESSAGE_WAIT, self.ws.next()).await.context("no close frame from the server")?;
+            let message = tokio::time::timeout(MESSAGE_WAIT, self.ws.next())
+                .await
+                .context("no close frame from the server")?;
             if let Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) = message {
                 continue;
             }
@@ -287,13 +357,22 @@ impl LiveFeed {
     /// Connects and waits until the server is subscribed (a ping answered by the feed's loop),
     /// so no event published after this returns is missed.
     pub async fn connect(server: &Server, token: &str, call_id: &str) -> anyhow::Result<Self> {
-        let url = format!("{}/v1/calls/live?call={call_id}&token={token}", server.ws_url());
+        let url = format!(
+            "{}/v1/calls/live?call={call_id}&token={token}",
+            server.ws_url()
+        );
         let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
-        ws.send(Message::Ping(b"subscribed?".to_vec().into())).await?;
+        ws.send(Message::Ping(b"subscribed?".to_vec().into()))
+            .await?;
         loop {
-            match tokio::time::timeout(MESSAGE_WAIT, ws.next()).await.context("the live feed never answered a ping")? {
+            match tokio::time::timeout(MESSAGE_WAIT, ws.next())
+                .await
+                .context("the live feed never answered a ping")?
+            {
                 Some(Ok(Message::Pong(_))) => return Ok(Self { ws }),
-                Some(Ok(Message::Text(t))) => bail!("live feed sent {t} before any call event could happen"),
+                Some(Ok(Message::Text(t))) => {
+                    bail!("live feed sent {t} before any call event could happen")
+                }
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
                 None => bail!("live feed closed"),
@@ -304,7 +383,10 @@ impl LiveFeed {
     /// The next event.
     pub async fn next(&mut self) -> anyhow::Result<Value> {
         loop {
-            let message = tokio::time::timeout(MESSAGE_WAIT, self.ws.next()).await.context("no live event")?.context("live feed closed")??;
+            let message = tokio::time::timeout(MESSAGE_WAIT, self.ws.next())
+                .await
+                .context("no live event")?
+                .context("live feed closed")??;
             match message {
                 Message::Text(t) => return Ok(serde_json::from_str(&t)?),
                 Message::Close(frame) => bail!("live feed closed: {frame:?}"),
@@ -350,7 +432,12 @@ impl Server {
 
     /// `GET /v1/calls/{id}`'s HTTP status (404 for a call never stored).
     pub async fn call_status(&self, token: &str, id: &str) -> anyhow::Result<u16> {
-        let resp = self.http().get(format!("{}/v1/calls/{id}", self.url)).bearer_auth(token).send().await?;
+        let resp = self
+            .http()
+            .get(format!("{}/v1/calls/{id}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await?;
         Ok(resp.status().as_u16())
     }
 }

@@ -13,7 +13,10 @@ use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
 mod call_clients;
-pub use call_clients::{CallSocket, LiveFeed, StagedCall, Turn, Ws, calls_dir, lca_end, lca_recording, lca_start, unique_id, upgrade_refusal};
+pub use call_clients::{
+    CallSocket, LiveFeed, StagedCall, Turn, Ws, calls_dir, lca_end, lca_recording, lca_start,
+    unique_id, upgrade_refusal,
+};
 
 /// Which database a server under test uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,15 +43,27 @@ pub struct Server {
 /// Root of the repository (this crate lives in `tests/`). Read at run time, because a shared
 /// target dir may hold a test binary compiled in another checkout of the same sources.
 pub fn repo_root() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()).parent().expect("repo root").to_path_buf()
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
 }
 
 /// The `switchboard` binary built next to this test binary.
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
     let bin = dir.join("switchboard");
-    assert!(bin.exists(), "{} is missing: run `cargo build -p switchboard` first (scripts/test.sh does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p switchboard` first (scripts/test.sh does)",
+        bin.display()
+    );
     bin
 }
 
@@ -94,7 +109,9 @@ impl Server {
         let data_dir = tmp.path().join("data");
         let database_url = match (&opts.database_url, opts.backend) {
             (Some(url), _) => url.clone(),
-            (None, Backend::Sqlite) => format!("sqlite://{}", tmp.path().join("switchboard.db").display()),
+            (None, Backend::Sqlite) => {
+                format!("sqlite://{}", tmp.path().join("switchboard.db").display())
+            }
             (None, Backend::Postgres) => fresh_pg_schema().await?,
         };
         let mut cmd = Command::new(binary());
@@ -132,9 +149,21 @@ impl Server {
                 admin = Some(rest.trim().to_string());
             }
         }
-        let widget = std::fs::read_to_string(data_dir.join("widget-token"))?.trim().to_string();
-        let admin = admin.or(opts.admin).context("no admin token printed and none given")?;
-        Ok(Self { child, url: url.unwrap(), admin, widget, data_dir, database_url, tmp: Some(tmp) })
+        let widget = std::fs::read_to_string(data_dir.join("widget-token"))?
+            .trim()
+            .to_string();
+        let admin = admin
+            .or(opts.admin)
+            .context("no admin token printed and none given")?;
+        Ok(Self {
+            child,
+            url: url.unwrap(),
+            admin,
+            widget,
+            data_dir,
+            database_url,
+            tmp: Some(tmp),
+        })
     }
 
     /// `ws://…` form of the base URL.
@@ -148,8 +177,17 @@ impl Server {
     }
 
     /// `GET path` with `token`, expecting success and a JSON body.
-    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> anyhow::Result<T> {
-        let resp = self.http().get(format!("{}{path}", self.url)).bearer_auth(token).send().await?;
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> anyhow::Result<T> {
+        let resp = self
+            .http()
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await?;
         if !resp.status().is_success() {
             bail!("GET {path}: {} {}", resp.status(), resp.text().await?);
         }
@@ -167,9 +205,16 @@ impl Server {
             .send()
             .await?;
         if resp.status() != 201 {
-            bail!("creating a {role} token: {} {}", resp.status(), resp.text().await?);
+            bail!(
+                "creating a {role} token: {} {}",
+                resp.status(),
+                resp.text().await?
+            );
         }
-        Ok(resp.json::<Value>().await?["secret"].as_str().context("secret")?.to_string())
+        Ok(resp.json::<Value>().await?["secret"]
+            .as_str()
+            .context("secret")?
+            .to_string())
     }
 
     /// Stops the server but keeps its files (database, data dir) for a restart.
@@ -197,25 +242,35 @@ impl Drop for Server {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{:x}{}", t, N.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A new empty schema in the test PostgreSQL, as a URL whose connections use it.
 pub async fn fresh_pg_schema() -> anyhow::Result<String> {
     use sqlx::Connection;
-    let base = std::env::var("SWITCHBOARD_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let base = std::env::var("SWITCHBOARD_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let schema = format!("e2e_{}", uuid_like());
-    let mut conn = sqlx::PgConnection::connect(&base).await.with_context(|| format!("connecting to {base}"))?;
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .with_context(|| format!("connecting to {base}"))?;
     // The schema name is ours (letters, digits, underscore), not user input.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await?;
     let sep = if base.contains('?') { '&' } else { '?' };
     Ok(format!("{base}{sep}options[search_path]={schema}"))
 }
 
 /// A chat websocket connection that has received its `session` message.
 pub struct Chat {
-    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
     pub session: Value,
 }
 
@@ -224,7 +279,10 @@ impl Chat {
     pub async fn connect(server: &Server, token: &str, query: &str) -> anyhow::Result<Self> {
         let url = format!("{}/v1/chat?token={token}{query}", server.ws_url());
         let (ws, _) = tokio_tungstenite::connect_async(url).await?;
-        let mut chat = Self { ws, session: Value::Null };
+        let mut chat = Self {
+            ws,
+            session: Value::Null,
+        };
         chat.session = chat.recv().await?;
         if chat.session["type"] != "session" {
             bail!("expected a session message first, got {}", chat.session);
@@ -234,7 +292,10 @@ impl Chat {
 
     /// The session id from the greeting.
     pub fn session_id(&self) -> String {
-        self.session["session_id"].as_str().unwrap_or_default().to_string()
+        self.session["session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Sends a raw text frame.
@@ -251,7 +312,8 @@ impl Chat {
 
     /// Sends a visitor message and returns the next server message.
     pub async fn say(&mut self, text: &str) -> anyhow::Result<Value> {
-        self.send_raw(&serde_json::json!({"type": "message", "text": text}).to_string()).await?;
+        self.send_raw(&serde_json::json!({"type": "message", "text": text}).to_string())
+            .await?;
         self.recv().await
     }
 
@@ -273,9 +335,13 @@ impl Chat {
     /// Waits for the server to close; returns the close code and reason.
     pub async fn closed(&mut self) -> anyhow::Result<(u16, String)> {
         loop {
-            let msg = tokio::time::timeout(Duration::from_secs(60), self.ws.next()).await.context("no close")?;
+            let msg = tokio::time::timeout(Duration::from_secs(60), self.ws.next())
+                .await
+                .context("no close")?;
             match msg {
-                Some(Ok(Message::Close(Some(f)))) => return Ok((f.code.into(), f.reason.to_string())),
+                Some(Ok(Message::Close(Some(f)))) => {
+                    return Ok((f.code.into(), f.reason.to_string()));
+                }
                 Some(Ok(Message::Close(None))) | None => return Ok((1005, String::new())),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => bail!("connection error instead of a close frame: {e}"),

@@ -31,11 +31,22 @@ fn transcript(call: &Value) -> Vec<Value> {
 /// began in the call).
 fn assert_speakers_match_script(staged: &StagedCall, segments: &[Value], shift_ms: i64) {
     for s in segments {
-        let (start, end) = (s["start_ms"].as_i64().unwrap() + shift_ms, s["end_ms"].as_i64().unwrap() + shift_ms);
+        let (start, end) = (
+            s["start_ms"].as_i64().unwrap() + shift_ms,
+            s["end_ms"].as_i64().unwrap() + shift_ms,
+        );
         let turn = staged.turn_at(start.max(0) as u64, end.max(0) as u64);
         let turn = turn.unwrap_or_else(|| panic!("segment overlaps no scripted turn: {s}"));
-        assert_eq!(s["speaker"], turn.speaker.as_str(), "segment {s} lies in turn {turn:?}");
-        let role = if s["channel"] == 0 { "customer" } else { "agent" };
+        assert_eq!(
+            s["speaker"],
+            turn.speaker.as_str(),
+            "segment {s} lies in turn {turn:?}"
+        );
+        let role = if s["channel"] == 0 {
+            "customer"
+        } else {
+            "agent"
+        };
         assert_eq!(s["speaker"], role, "channel and speaker disagree: {s}");
     }
 }
@@ -49,15 +60,30 @@ fn by_seq(segments: &[Value]) -> Vec<Value> {
 
 /// One speaker's stored words, in order.
 fn spoken_by(segments: &[Value], speaker: &str) -> String {
-    segments.iter().filter(|s| s["speaker"] == speaker).filter_map(|s| s["text"].as_str()).collect::<Vec<_>>().join(" ")
+    segments
+        .iter()
+        .filter(|s| s["speaker"] == speaker)
+        .filter_map(|s| s["text"].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Word error rate of each speaker's stored words against the script; printed and bounded.
 fn assert_wer_per_speaker(staged: &StagedCall, segments: &[Value], what: &str) {
     for speaker in ["customer", "agent"] {
         let score = wer::score(&staged.script_text(speaker), &spoken_by(segments, speaker));
-        println!("{what}: {speaker} WER {:.1} % ({} errors / {} words)", score.wer() * 100.0, score.errors, score.reference_words);
-        assert!(score.wer() < MAX_WER, "{what}: {speaker} WER {:.3}: {}", score.wer(), spoken_by(segments, speaker));
+        println!(
+            "{what}: {speaker} WER {:.1} % ({} errors / {} words)",
+            score.wer() * 100.0,
+            score.errors,
+            score.reference_words
+        );
+        assert!(
+            score.wer() < MAX_WER,
+            "{what}: {speaker} WER {:.3}: {}",
+            score.wer(),
+            spoken_by(segments, speaker)
+        );
     }
 }
 
@@ -65,5 +91,9 @@ fn assert_wer_per_speaker(staged: &StagedCall, segments: &[Value], what: &str) {
 fn assert_seq_contiguous(segments: &[Value]) {
     let mut seqs: Vec<u64> = segments.iter().filter_map(|s| s["seq"].as_u64()).collect();
     seqs.sort_unstable();
-    assert_eq!(seqs, (0..segments.len() as u64).collect::<Vec<_>>(), "seq numbers: {segments:?}");
+    assert_eq!(
+        seqs,
+        (0..segments.len() as u64).collect::<Vec<_>>(),
+        "seq numbers: {segments:?}"
+    );
 }

@@ -13,16 +13,31 @@ async fn a_missing_required_slot_is_asked_for_then_used() -> anyhow::Result<()> 
     let server = Server::start(Backend::Sqlite).await?;
     let mut chat = Chat::connect(&server, &server.widget, "").await?;
     let question = chat.say("I think my card was stolen").await?;
-    assert_eq!(question["source"]["intent"], "lost_or_stolen_card", "{question}");
-    assert!(question["text"].as_str().unwrap().contains("Which card"), "asks for the card type: {question}");
+    assert_eq!(
+        question["source"]["intent"], "lost_or_stolen_card",
+        "{question}"
+    );
+    assert!(
+        question["text"].as_str().unwrap().contains("Which card"),
+        "asks for the card type: {question}"
+    );
 
     // An answer that names no card type is asked again, then the value is taken.
     let again = chat.say("hmm, not sure").await?;
-    assert!(again["text"].as_str().unwrap().contains("Which card"), "{again}");
+    assert!(
+        again["text"].as_str().unwrap().contains("Which card"),
+        "{again}"
+    );
     let answer = chat.say("the virtual one").await?;
-    assert_eq!(answer["source"]["intent"], "lost_or_stolen_card", "{answer}");
+    assert_eq!(
+        answer["source"]["intent"], "lost_or_stolen_card",
+        "{answer}"
+    );
     let text = answer["text"].as_str().unwrap();
-    assert!(text.contains("virtual"), "the slot value is used in the response: {text}");
+    assert!(
+        text.contains("virtual"),
+        "the slot value is used in the response: {text}"
+    );
     assert!(!text.contains("Which card"), "{text}");
     Ok(())
 }
@@ -31,10 +46,16 @@ async fn full_chat(backend: Backend) -> anyhow::Result<()> {
     let server = Server::start(backend).await?;
     let mut chat = Chat::connect(&server, &server.widget, "&bot=banking").await?;
     assert_eq!(chat.session["bot"], "banking");
-    assert!(chat.session["greeting"].as_str().is_some_and(|g| !g.is_empty()));
+    assert!(
+        chat.session["greeting"]
+            .as_str()
+            .is_some_and(|g| !g.is_empty())
+    );
     let session = chat.session_id();
 
-    let intent = chat.say("I ordered a card two weeks ago and it still hasn't arrived").await?;
+    let intent = chat
+        .say("I ordered a card two weeks ago and it still hasn't arrived")
+        .await?;
     assert_eq!(intent["type"], "reply", "{intent}");
     assert_eq!(intent["source"]["kind"], "intent", "{intent}");
     assert_eq!(intent["source"]["intent"], "card_arrival", "{intent}");
@@ -42,37 +63,71 @@ async fn full_chat(backend: Backend) -> anyhow::Result<()> {
     assert!(intent["latency_ms"].as_f64().is_some());
     assert_eq!(intent["turn"], 1);
 
-    let faq = chat.say("What are your branch opening hours on Saturday?").await?;
+    let faq = chat
+        .say("What are your branch opening hours on Saturday?")
+        .await?;
     assert_eq!(faq["source"]["kind"], "knowledge", "{faq}");
     assert_eq!(faq["source"]["document_id"], "opening-hours", "{faq}");
-    assert!(faq["source"]["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(
+        faq["source"]["title"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
     assert_eq!(faq["turn"], 2);
 
-    let handoff = chat.say("My neighbour's parrot keeps reciting poetry at night, what should I do").await?;
+    let handoff = chat
+        .say("My neighbour's parrot keeps reciting poetry at night, what should I do")
+        .await?;
     assert_eq!(handoff["source"]["kind"], "handoff", "{handoff}");
     assert_eq!(handoff["source"]["reason"], "no_match");
-    assert!(handoff["text"].as_str().unwrap().to_lowercase().contains("agent"), "{handoff}");
+    assert!(
+        handoff["text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("agent"),
+        "{handoff}"
+    );
 
     // The transcript holds both sides of every turn, with sources.
     let agent = server.token("agent").await?;
-    let transcript: Vec<Value> = server.get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent).await?;
-    let speakers: Vec<_> = transcript.iter().map(|t| t["speaker"].as_str().unwrap()).collect();
-    assert_eq!(speakers, ["visitor", "bot", "visitor", "bot", "visitor", "bot"]);
-    let sources: Vec<_> = transcript.iter().filter_map(|t| t["source"].as_str()).collect();
+    let transcript: Vec<Value> = server
+        .get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent)
+        .await?;
+    let speakers: Vec<_> = transcript
+        .iter()
+        .map(|t| t["speaker"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        speakers,
+        ["visitor", "bot", "visitor", "bot", "visitor", "bot"]
+    );
+    let sources: Vec<_> = transcript
+        .iter()
+        .filter_map(|t| t["source"].as_str())
+        .collect();
     assert_eq!(sources, ["intent", "knowledge", "handoff"]);
     assert_eq!(transcript[1]["intent"], "card_arrival");
     assert_eq!(transcript[3]["document_id"], "opening-hours");
 
     // The handoff and the knowledge answer (low intent confidence) are missed utterances.
     let supervisor = server.token("supervisor").await?;
-    let missed: Vec<Value> = server.get_json("/v1/missed-utterances?bot=banking", &supervisor).await?;
-    let ours: Vec<_> = missed.iter().filter(|m| m["session_id"] == session.as_str()).collect();
+    let missed: Vec<Value> = server
+        .get_json("/v1/missed-utterances?bot=banking", &supervisor)
+        .await?;
+    let ours: Vec<_> = missed
+        .iter()
+        .filter(|m| m["session_id"] == session.as_str())
+        .collect();
     let reasons: Vec<_> = ours.iter().map(|m| m["reason"].as_str().unwrap()).collect();
     assert!(reasons.contains(&"handoff"), "{missed:?}");
     assert!(reasons.contains(&"low_confidence"), "{missed:?}");
     let parrot = ours.iter().find(|m| m["reason"] == "handoff").unwrap();
     assert!(parrot["text"].as_str().unwrap().contains("parrot"));
-    assert!(!parrot["best_guesses"].as_array().unwrap().is_empty(), "best guesses are kept: {parrot}");
+    assert!(
+        !parrot["best_guesses"].as_array().unwrap().is_empty(),
+        "best guesses are kept: {parrot}"
+    );
     Ok(())
 }
 
@@ -85,11 +140,17 @@ async fn resume(backend: Backend) -> anyhow::Result<()> {
 
     let mut again = Chat::connect(&server, &server.widget, &format!("&session={id}")).await?;
     assert_eq!(again.session_id(), id, "same session after reconnect");
-    let reply = again.say("Where is my new card? It hasn't come yet").await?;
+    let reply = again
+        .say("Where is my new card? It hasn't come yet")
+        .await?;
     assert_eq!(reply["turn"], 2, "turn numbers continue: {reply}");
 
     // An unknown session is reported, and a new one is started rather than failing.
-    let url = format!("{}/v1/chat?token={}&session=no-such-session", server.ws_url(), server.widget);
+    let url = format!(
+        "{}/v1/chat?token={}&session=no-such-session",
+        server.ws_url(),
+        server.widget
+    );
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
     use futures::StreamExt;
     let first: Value = serde_json::from_str(ws.next().await.unwrap()?.to_text()?)?;

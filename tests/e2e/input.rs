@@ -38,7 +38,8 @@ async fn bad_messages(backend: Backend) -> anyhow::Result<()> {
     let at_limit = "é".repeat(2_000);
     assert_eq!(chat.say(&at_limit).await?["type"], "reply");
 
-    chat.send_frame(Message::Binary(vec![1, 2, 3].into())).await?;
+    chat.send_frame(Message::Binary(vec![1, 2, 3].into()))
+        .await?;
     assert_eq!(chat.recv().await?["code"], "unsupported_frame");
 
     // After all that the connection still answers.
@@ -47,7 +48,9 @@ async fn bad_messages(backend: Backend) -> anyhow::Result<()> {
 
     // Only the two accepted messages were stored.
     let agent = server.token("agent").await?;
-    let transcript: Vec<Value> = server.get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent).await?;
+    let transcript: Vec<Value> = server
+        .get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent)
+        .await?;
     assert_eq!(transcript.len(), 4, "{transcript:?}");
     Ok(())
 }
@@ -72,7 +75,10 @@ async fn flooding_is_rate_limited_and_the_connection_survives() -> anyhow::Resul
             _ => panic!("unexpected {m}"),
         }
     }
-    assert!(limited >= 30, "expected a 200-message burst to be refused, {limited} were");
+    assert!(
+        limited >= 30,
+        "expected a 200-message burst to be refused, {limited} were"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(chat.say("How do I top up?").await?["type"], "reply");
     Ok(())
@@ -82,7 +88,10 @@ async fn flooding_is_rate_limited_and_the_connection_survives() -> anyhow::Resul
 async fn oversized_frames_close_the_connection_with_1009() -> anyhow::Result<()> {
     let server = Server::start(Backend::Sqlite).await?;
     let mut chat = Chat::connect(&server, &server.widget, "").await?;
-    let huge = format!(r#"{{"type":"message","text":"{}"}}"#, "x".repeat(100 * 1024));
+    let huge = format!(
+        r#"{{"type":"message","text":"{}"}}"#,
+        "x".repeat(100 * 1024)
+    );
     chat.send_raw(&huge).await?;
     let (code, reason) = chat.closed().await?;
     assert_eq!(code, 1009, "{reason}");

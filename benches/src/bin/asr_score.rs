@@ -37,8 +37,11 @@ enum Input {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let rows = match serde_json::from_str(&text).with_context(|| format!("{}: not a list of transcripts", args.file.display()))? {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let rows = match serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a list of transcripts", args.file.display()))?
+    {
         Input::Rows(rows) | Input::Report { files: rows } => rows,
     };
     anyhow::ensure!(!rows.is_empty(), "{}: no transcripts", args.file.display());
@@ -49,7 +52,12 @@ fn main() -> anyhow::Result<()> {
         audio += row.seconds;
         busy += row.decode_seconds;
         if args.per_file {
-            eprintln!("{:>6.1}% WER  RTF {:.3}  {}", score.wer() * 100.0, row.decode_seconds / row.seconds.max(1e-9), row.file);
+            eprintln!(
+                "{:>6.1}% WER  RTF {:.3}  {}",
+                score.wer() * 100.0,
+                row.decode_seconds / row.seconds.max(1e-9),
+                row.file
+            );
         }
     }
     let out = serde_json::json!({

@@ -72,7 +72,9 @@ async fn main() -> anyhow::Result<()> {
         let interval = args.sessions as f64 / rate;
         let r = run(&args, args.sessions, interval, &messages).await?;
         print(&r);
-        let ok = r.p99_ms <= args.p99_limit_ms && r.errors == 0 && r.achieved_rate >= 0.9 * r.offered_rate;
+        let ok = r.p99_ms <= args.p99_limit_ms
+            && r.errors == 0
+            && r.achieved_rate >= 0.9 * r.offered_rate;
         if ok {
             best = Some(r);
             rate = match worst {
@@ -91,7 +93,10 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     match best {
-        Some(b) => println!("highest sustained rate with p99 <= {} ms: {:.0} msg/s (p99 {:.1} ms)", args.p99_limit_ms, b.achieved_rate, b.p99_ms),
+        Some(b) => println!(
+            "highest sustained rate with p99 <= {} ms: {:.0} msg/s (p99 {:.1} ms)",
+            args.p99_limit_ms, b.achieved_rate, b.p99_ms
+        ),
         None => println!("no rate tried kept p99 under {} ms", args.p99_limit_ms),
     }
     Ok(())
@@ -100,30 +105,54 @@ async fn main() -> anyhow::Result<()> {
 fn print(r: &Run) {
     println!(
         "sessions {:4}  offered {:7.1} msg/s  achieved {:7.1} msg/s  turns {:6}  errors {:3}  p50 {:6.1} ms  p99 {:6.1} ms  max {:6.1} ms",
-        r.sessions, r.offered_rate, r.achieved_rate, r.turns, r.errors, r.p50_ms, r.p99_ms, r.max_ms
+        r.sessions,
+        r.offered_rate,
+        r.achieved_rate,
+        r.turns,
+        r.errors,
+        r.p50_ms,
+        r.p99_ms,
+        r.max_ms
     );
 }
 
 fn load_messages(path: &str) -> anyhow::Result<Vec<String>> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {path}"))?;
-    let texts: Vec<String> = reader.records().filter_map(Result::ok).filter_map(|r| r.get(0).map(str::to_owned)).collect();
+    let texts: Vec<String> = reader
+        .records()
+        .filter_map(Result::ok)
+        .filter_map(|r| r.get(0).map(str::to_owned))
+        .collect();
     anyhow::ensure!(!texts.is_empty(), "{path} has no messages");
     Ok(texts)
 }
 
-async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<String>>) -> anyhow::Result<Run> {
-    let ws_url = format!("{}/v1/chat?token={}", args.url.replacen("http", "ws", 1), args.token);
+async fn run(
+    args: &Args,
+    sessions: usize,
+    interval: f64,
+    messages: &Arc<Vec<String>>,
+) -> anyhow::Result<Run> {
+    let ws_url = format!(
+        "{}/v1/chat?token={}",
+        args.url.replacen("http", "ws", 1),
+        args.token
+    );
     let latencies = Arc::new(Mutex::new(Vec::<f64>::new()));
     let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // Connect everyone first, so the measurement window sees steady state.
     let mut sockets = Vec::with_capacity(sessions);
     for _ in 0..sessions {
-        let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.context("connecting")?;
+        let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url)
+            .await
+            .context("connecting")?;
         ws.next().await.context("no session message")??;
         sockets.push(ws);
     }
     let deadline = Instant::now() + Duration::from_secs(args.duration);
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos() as u64;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, mut ws) in sockets.into_iter().enumerate() {
@@ -131,7 +160,8 @@ async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<Str
         tasks.push(tokio::spawn(async move {
             // A fresh seed per run and session: repeating a previous run's messages would let
             // the server's embedding cache answer them without running the encoder.
-            let mut rng = fastrand::Rng::with_seed(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut rng =
+                fastrand::Rng::with_seed(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
             loop {
                 let gap = -interval * (1.0 - rng.f64()).ln();
                 let next = Instant::now() + Duration::from_secs_f64(gap);
@@ -139,7 +169,11 @@ async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<Str
                     break;
                 }
                 tokio::time::sleep_until(next.into()).await;
-                let text = format!("{} (ref {})", messages[rng.usize(..messages.len())], rng.u32(100_000..1_000_000));
+                let text = format!(
+                    "{} (ref {})",
+                    messages[rng.usize(..messages.len())],
+                    rng.u32(100_000..1_000_000)
+                );
                 let body = serde_json::json!({"type": "message", "text": text}).to_string();
                 let sent = Instant::now();
                 if ws.send(Message::Text(body.into())).await.is_err() {
@@ -148,7 +182,10 @@ async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<Str
                 }
                 match ws.next().await {
                     Some(Ok(Message::Text(t))) if t.contains("\"type\":\"reply\"") => {
-                        latencies.lock().await.push(sent.elapsed().as_secs_f64() * 1000.0);
+                        latencies
+                            .lock()
+                            .await
+                            .push(sent.elapsed().as_secs_f64() * 1000.0);
                     }
                     _ => {
                         errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -164,7 +201,13 @@ async fn run(args: &Args, sessions: usize, interval: f64, messages: &Arc<Vec<Str
     let elapsed = started.elapsed().as_secs_f64();
     let mut l = latencies.lock().await.clone();
     l.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| if l.is_empty() { f64::NAN } else { l[((l.len() - 1) as f64 * p).round() as usize] };
+    let pct = |p: f64| {
+        if l.is_empty() {
+            f64::NAN
+        } else {
+            l[((l.len() - 1) as f64 * p).round() as usize]
+        }
+    };
     Ok(Run {
         sessions,
         offered_rate: sessions as f64 / interval,

@@ -56,7 +56,11 @@ impl AudioFormat {
         if !matches!(channels, 1 | 2) {
             return Err(AudioError::UnsupportedChannels(channels));
         }
-        Ok(Self { encoding, sample_rate, channels })
+        Ok(Self {
+            encoding,
+            sample_rate,
+            channels,
+        })
     }
 
     /// Bytes in one sample frame (one sample of every channel).
@@ -74,7 +78,10 @@ impl AudioFormat {
     pub fn decode(&self, bytes: &[u8], max_ms: u64) -> Result<Vec<Vec<i16>>, AudioError> {
         let frame_bytes = self.frame_bytes();
         if !bytes.len().is_multiple_of(frame_bytes) {
-            return Err(AudioError::PartialFrame { bytes: bytes.len(), frame_bytes });
+            return Err(AudioError::PartialFrame {
+                bytes: bytes.len(),
+                frame_bytes,
+            });
         }
         let ms = self.duration_ms(bytes.len());
         if ms > max_ms {
@@ -103,7 +110,10 @@ mod tests {
     #[test]
     fn stereo_pcm_is_deinterleaved() {
         let format = AudioFormat::new(Encoding::Pcm16Le, 8000, 2).unwrap();
-        let bytes: Vec<u8> = [1i16, -1, 2, -2, 300, -300].iter().flat_map(|s| s.to_le_bytes()).collect();
+        let bytes: Vec<u8> = [1i16, -1, 2, -2, 300, -300]
+            .iter()
+            .flat_map(|s| s.to_le_bytes())
+            .collect();
         let channels = format.decode(&bytes, 1000).unwrap();
         assert_eq!(channels, vec![vec![1, 2, 300], vec![-1, -2, -300]]);
     }
@@ -112,7 +122,13 @@ mod tests {
     fn odd_byte_counts_are_rejected_with_the_frame_size() {
         let format = AudioFormat::new(Encoding::Pcm16Le, 8000, 2).unwrap();
         let err = format.decode(&[0u8; 6], 1000).unwrap_err();
-        assert_eq!(err, AudioError::PartialFrame { bytes: 6, frame_bytes: 4 });
+        assert_eq!(
+            err,
+            AudioError::PartialFrame {
+                bytes: 6,
+                frame_bytes: 4
+            }
+        );
         assert!(err.to_string().contains("4-byte"));
     }
 
@@ -121,7 +137,13 @@ mod tests {
         let format = AudioFormat::new(Encoding::Pcm16Le, 8000, 1).unwrap();
         // 1.2 s of mono 8 kHz PCM16.
         let err = format.decode(&vec![0u8; 19_200], 1000).unwrap_err();
-        assert_eq!(err, AudioError::ChunkTooLong { ms: 1200, max_ms: 1000 });
+        assert_eq!(
+            err,
+            AudioError::ChunkTooLong {
+                ms: 1200,
+                max_ms: 1000
+            }
+        );
     }
 
     #[test]
@@ -136,9 +158,17 @@ mod tests {
 
     #[test]
     fn unsupported_shapes_are_named() {
-        assert_eq!(AudioFormat::new(Encoding::Pcm16Le, 44100, 1), Err(AudioError::UnsupportedRate(44100)));
-        assert_eq!(AudioFormat::new(Encoding::Pcm16Le, 8000, 3), Err(AudioError::UnsupportedChannels(3)));
-        assert!(matches!("opus".parse::<Encoding>(), Err(AudioError::UnknownEncoding(e)) if e == "opus"));
+        assert_eq!(
+            AudioFormat::new(Encoding::Pcm16Le, 44100, 1),
+            Err(AudioError::UnsupportedRate(44100))
+        );
+        assert_eq!(
+            AudioFormat::new(Encoding::Pcm16Le, 8000, 3),
+            Err(AudioError::UnsupportedChannels(3))
+        );
+        assert!(
+            matches!("opus".parse::<Encoding>(), Err(AudioError::UnknownEncoding(e)) if e == "opus")
+        );
         assert_eq!("audio/x-mulaw".parse::<Encoding>(), Ok(Encoding::Mulaw));
         assert_eq!("PCM16LE".parse::<Encoding>(), Ok(Encoding::Pcm16Le));
     }

@@ -7,8 +7,8 @@
 
 mod error;
 mod format;
-pub mod riff;
 mod resample;
+pub mod riff;
 mod vad;
 mod wav;
 

@@ -20,35 +20,48 @@ pub fn is_wav(bytes: &[u8]) -> bool {
 /// bytes after it (possibly empty). The header must fit in this chunk: LCA's header is 44 bytes.
 pub fn split_header(bytes: &[u8]) -> Result<(WavInfo, &[u8]), AudioError> {
     if !is_wav(bytes) {
-        return Err(AudioError::BadWavHeader("does not start with RIFF....WAVE".into()));
+        return Err(AudioError::BadWavHeader(
+            "does not start with RIFF....WAVE".into(),
+        ));
     }
     let mut at = 12;
     let mut info = None;
     while at + 8 <= bytes.len() {
         let id = &bytes[at..at + 4];
-        let len = u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]) as usize;
+        let len = u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]])
+            as usize;
         let body = at + 8;
         if id == b"data" {
-            let info = info.ok_or_else(|| AudioError::BadWavHeader("`data` chunk before `fmt ` chunk".into()))?;
+            let info = info.ok_or_else(|| {
+                AudioError::BadWavHeader("`data` chunk before `fmt ` chunk".into())
+            })?;
             return Ok((info, &bytes[body..]));
         }
-        let end = body.checked_add(len).filter(|&end| end <= bytes.len()).ok_or_else(|| {
-            AudioError::BadWavHeader(format!(
-                "chunk `{}` at byte {at} claims {len} bytes, more than the first frame holds",
-                String::from_utf8_lossy(id)
-            ))
-        })?;
+        let end = body
+            .checked_add(len)
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| {
+                AudioError::BadWavHeader(format!(
+                    "chunk `{}` at byte {at} claims {len} bytes, more than the first frame holds",
+                    String::from_utf8_lossy(id)
+                ))
+            })?;
         if id == b"fmt " {
             info = Some(parse_fmt(&bytes[body..end])?);
         }
         at = end + (len & 1); // chunks are padded to even lengths
     }
-    Err(AudioError::BadWavHeader("no `data` chunk in the first frame".into()))
+    Err(AudioError::BadWavHeader(
+        "no `data` chunk in the first frame".into(),
+    ))
 }
 
 fn parse_fmt(fmt: &[u8]) -> Result<WavInfo, AudioError> {
     if fmt.len() < 16 {
-        return Err(AudioError::BadWavHeader(format!("`fmt ` chunk is {} bytes, expected at least 16", fmt.len())));
+        return Err(AudioError::BadWavHeader(format!(
+            "`fmt ` chunk is {} bytes, expected at least 16",
+            fmt.len()
+        )));
     }
     let u16_at = |i: usize| u16::from_le_bytes([fmt[i], fmt[i + 1]]);
     let tag = u16_at(0);
@@ -66,7 +79,11 @@ fn parse_fmt(fmt: &[u8]) -> Result<WavInfo, AudioError> {
             )));
         }
     };
-    Ok(WavInfo { encoding, sample_rate, channels })
+    Ok(WavInfo {
+        encoding,
+        sample_rate,
+        channels,
+    })
 }
 
 impl WavInfo {
@@ -78,7 +95,10 @@ impl WavInfo {
             return Ok(());
         }
         let describe = |(e, r, c): (Encoding, u32, u16)| format!("{e:?} {r} Hz {c} channel(s)");
-        Err(AudioError::WavMismatch { found: describe(found), declared: describe(want) })
+        Err(AudioError::WavMismatch {
+            found: describe(found),
+            declared: describe(want),
+        })
     }
 }
 
@@ -109,7 +129,14 @@ mod tests {
         let mut chunk = header(8000, 2);
         chunk.extend_from_slice(&[1, 2, 3, 4]);
         let (info, audio) = split_header(&chunk).unwrap();
-        assert_eq!(info, WavInfo { encoding: Encoding::Pcm16Le, sample_rate: 8000, channels: 2 });
+        assert_eq!(
+            info,
+            WavInfo {
+                encoding: Encoding::Pcm16Le,
+                sample_rate: 8000,
+                channels: 2
+            }
+        );
         assert_eq!(audio, &[1, 2, 3, 4]);
     }
 
@@ -129,7 +156,10 @@ mod tests {
         let (info, _) = split_header(&header(16000, 2)).unwrap();
         let declared = AudioFormat::new(Encoding::Pcm16Le, 8000, 2).unwrap();
         let err = info.check_matches(&declared).unwrap_err();
-        assert!(err.to_string().contains("16000 Hz") && err.to_string().contains("8000 Hz"), "{err}");
+        assert!(
+            err.to_string().contains("16000 Hz") && err.to_string().contains("8000 Hz"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -147,7 +147,9 @@ impl Segmenter {
 
     /// The utterance in progress, if someone is talking: what partial transcripts are made from.
     pub fn current(&self) -> Option<(u64, &[f32])> {
-        self.speech.as_ref().map(|s| (s.start, s.samples.as_slice()))
+        self.speech
+            .as_ref()
+            .map(|s| (s.start, s.samples.as_slice()))
     }
 
     /// The utterance in progress once its speaker has been quiet for `ms`: decoding it can
@@ -158,8 +160,13 @@ impl Segmenter {
         if speech.silent_frames == 0 || speech.silent_frames * FRAME < ms as usize * 16 {
             return None;
         }
-        let keep = (speech.voiced_len + self.config.post_pad_ms as usize * 16).min(speech.samples.len());
-        Some(Pause { start: speech.start, samples: &speech.samples[..keep], voiced: speech.voiced_len })
+        let keep =
+            (speech.voiced_len + self.config.post_pad_ms as usize * 16).min(speech.samples.len());
+        Some(Pause {
+            start: speech.start,
+            samples: &speech.samples[..keep],
+            voiced: speech.voiced_len,
+        })
     }
 
     /// Ends the stream: an utterance still in progress is returned as finished.
@@ -168,7 +175,11 @@ impl Segmenter {
         let mut samples = speech.samples;
         samples.extend_from_slice(&self.partial);
         self.partial.clear();
-        Some(Utterance { start: speech.start, voiced: samples.len(), samples })
+        Some(Utterance {
+            start: speech.start,
+            voiced: samples.len(),
+            samples,
+        })
     }
 
     fn frames(&self, ms: u32) -> usize {
@@ -176,11 +187,19 @@ impl Segmenter {
     }
 
     fn frame(&mut self, frame: Vec<f32>, events: &mut Vec<SegmenterEvent>) {
-        let score = if rms_dbfs(&frame) < self.config.silence_dbfs { 0.0 } else { self.detector.predict_f32(&frame) };
+        let score = if rms_dbfs(&frame) < self.config.silence_dbfs {
+            0.0
+        } else {
+            self.detector.predict_f32(&frame)
+        };
         self.next_sample += FRAME as u64;
         match self.speech.as_mut() {
             None => {
-                self.voiced_run = if score >= self.config.threshold { self.voiced_run + 1 } else { 0 };
+                self.voiced_run = if score >= self.config.threshold {
+                    self.voiced_run + 1
+                } else {
+                    0
+                };
                 self.history.push_back(frame);
                 let keep = self.frames(self.config.pre_roll_ms) + self.voiced_run;
                 while self.history.len() > keep.max(1) {
@@ -191,7 +210,12 @@ impl Segmenter {
                     let start = self.next_sample - held as u64;
                     let samples: Vec<f32> = self.history.drain(..).flatten().collect();
                     let voiced_len = samples.len();
-                    self.speech = Some(Speech { start, samples, voiced_len, silent_frames: 0 });
+                    self.speech = Some(Speech {
+                        start,
+                        samples,
+                        voiced_len,
+                        silent_frames: 0,
+                    });
                     self.voiced_run = 0;
                     events.push(SegmenterEvent::Started { start });
                 }
@@ -207,7 +231,10 @@ impl Segmenter {
                 let max = self.config.max_utterance_ms as usize * 16;
                 let long = speech.samples.len() >= max && speech.silent_frames > 0;
                 let too_long = speech.samples.len() >= max + max / 4;
-                if speech.silent_frames >= self.frames(self.config.min_silence_ms) || long || too_long {
+                if speech.silent_frames >= self.frames(self.config.min_silence_ms)
+                    || long
+                    || too_long
+                {
                     self.end_speech(events);
                 }
             }
@@ -215,8 +242,11 @@ impl Segmenter {
     }
 
     fn end_speech(&mut self, events: &mut Vec<SegmenterEvent>) {
-        let Some(mut speech) = self.speech.take() else { return };
-        let keep = (speech.voiced_len + self.config.post_pad_ms as usize * 16).min(speech.samples.len());
+        let Some(mut speech) = self.speech.take() else {
+            return;
+        };
+        let keep =
+            (speech.voiced_len + self.config.post_pad_ms as usize * 16).min(speech.samples.len());
         // Audio after the post-pad goes back to the idle history: it may hold the next pre-roll.
         let tail = speech.samples.split_off(keep);
         for frame in tail.chunks(FRAME) {
@@ -226,7 +256,11 @@ impl Segmenter {
             self.history.pop_front();
         }
         let voiced = speech.voiced_len.min(speech.samples.len());
-        events.push(SegmenterEvent::Ended(Utterance { start: speech.start, samples: speech.samples, voiced }));
+        events.push(SegmenterEvent::Ended(Utterance {
+            start: speech.start,
+            samples: speech.samples,
+            voiced,
+        }));
     }
 }
 

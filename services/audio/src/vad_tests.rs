@@ -33,7 +33,11 @@ fn segment(call: &str, config: &VadConfig) -> Vec<Vec<(f64, f64)>> {
                     }
                 }
             }
-            found.extend(segmenter.finish().map(|u| (u.start as f64 / 16000.0, u.end() as f64 / 16000.0)));
+            found.extend(
+                segmenter
+                    .finish()
+                    .map(|u| (u.start as f64 / 16000.0, u.end() as f64 / 16000.0)),
+            );
             found
         })
         .collect()
@@ -69,16 +73,34 @@ fn every_scripted_turn_is_covered_by_an_utterance_that_starts_before_it() {
                 .iter()
                 .filter(|(s, e)| *s < turn.end_s && *e > turn.start_s)
                 .collect::<Vec<_>>();
-            assert!(!covering.is_empty(), "{call}: no utterance on channel {} for turn at {}", turn.channel, turn.start_s);
+            assert!(
+                !covering.is_empty(),
+                "{call}: no utterance on channel {} for turn at {}",
+                turn.channel,
+                turn.start_s
+            );
             // The pre-roll keeps the first syllable: the first covering utterance starts no later
             // than the scripted start.
-            assert!(covering[0].0 <= turn.start_s + 0.02, "{call}: turn at {} clipped: {:?}", turn.start_s, covering[0]);
+            assert!(
+                covering[0].0 <= turn.start_s + 0.02,
+                "{call}: turn at {} clipped: {:?}",
+                turn.start_s,
+                covering[0]
+            );
             // And it ends after the turn's audio does.
-            assert!(covering.last().unwrap().1 >= turn.end_s - 0.05, "{call}: turn ending {} cut: {covering:?}", turn.end_s);
+            assert!(
+                covering.last().unwrap().1 >= turn.end_s - 0.05,
+                "{call}: turn ending {} cut: {covering:?}",
+                turn.end_s
+            );
         }
         // Line noise between turns is not speech: no more utterances than turns plus a few splits.
         let total: usize = found.iter().map(Vec::len).sum();
-        assert!(total <= turns(call).len() * 2, "{call}: {total} utterances for {} turns", turns(call).len());
+        assert!(
+            total <= turns(call).len() * 2,
+            "{call}: {total} utterances for {} turns",
+            turns(call).len()
+        );
     }
 }
 
@@ -97,10 +119,16 @@ fn speech_cut_at_the_end_of_the_stream_is_still_returned() {
     let mut resampler = Resampler::new(8000).unwrap();
     let mut audio = Vec::new();
     let cut = ((turn.start_s + 1.0) * 8000.0) as usize;
-    resampler.push(&to_f32(&recording.channels[turn.channel][..cut]), &mut audio);
+    resampler.push(
+        &to_f32(&recording.channels[turn.channel][..cut]),
+        &mut audio,
+    );
     let mut segmenter = Segmenter::new(VadConfig::default());
     segmenter.push(&audio);
-    assert!(segmenter.current().is_some(), "speech in progress at the cut");
+    assert!(
+        segmenter.current().is_some(),
+        "speech in progress at the cut"
+    );
     let last = segmenter.finish().expect("an utterance in progress");
     assert!(last.start as f64 / 16000.0 <= turn.start_s);
 }
@@ -108,7 +136,9 @@ fn speech_cut_at_the_end_of_the_stream_is_still_returned() {
 /// Speech-like noise at `dbfs` for `ms`, then digital silence for `quiet_ms`.
 fn tone_then_silence(dbfs: f32, ms: usize, quiet_ms: usize) -> Vec<f32> {
     let amplitude = 10f32.powf(dbfs / 20.0) * std::f32::consts::SQRT_2;
-    let mut out: Vec<f32> = (0..ms * 16).map(|i| amplitude * (i as f32 * 0.05).sin()).collect();
+    let mut out: Vec<f32> = (0..ms * 16)
+        .map(|i| amplitude * (i as f32 * 0.05).sin())
+        .collect();
     out.extend(std::iter::repeat_n(0.0, quiet_ms * 16));
     out
 }
@@ -119,7 +149,11 @@ fn frames_under_the_energy_floor_are_silence_whatever_the_model_says() {
     assert!(rms_dbfs(&[0.0; FRAME]) < -100.0);
     // A quiet hum under the floor never starts an utterance.
     let mut segmenter = Segmenter::new(VadConfig::default());
-    assert!(segmenter.push(&tone_then_silence(-60.0, 3000, 0)).is_empty());
+    assert!(
+        segmenter
+            .push(&tone_then_silence(-60.0, 3000, 0))
+            .is_empty()
+    );
     assert!(segmenter.current().is_none());
 }
 
@@ -129,10 +163,18 @@ fn a_turn_ends_min_silence_after_the_voice_on_a_quiet_line() {
     let config = VadConfig::default();
     let found = segment(call, &config);
     for turn in turns(call) {
-        let ending = found[turn.channel].iter().find(|(s, e)| *s < turn.end_s && *e > turn.end_s - 0.05).unwrap();
+        let ending = found[turn.channel]
+            .iter()
+            .find(|(s, e)| *s < turn.end_s && *e > turn.end_s - 0.05)
+            .unwrap();
         // Its voiced part stops with the voice (not 0.2–0.3 s later, when the model's score
         // has decayed), so it holds the voice plus the post-pad and no more.
-        assert!(ending.1 <= turn.end_s + config.post_pad_ms as f64 / 1000.0 + 0.1, "{call}: turn ending {} kept until {}", turn.end_s, ending.1);
+        assert!(
+            ending.1 <= turn.end_s + config.post_pad_ms as f64 / 1000.0 + 0.1,
+            "{call}: turn ending {} kept until {}",
+            turn.end_s,
+            ending.1
+        );
     }
 }
 

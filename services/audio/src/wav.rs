@@ -14,20 +14,28 @@ pub struct Recording {
 impl Recording {
     /// Length in seconds.
     pub fn seconds(&self) -> f64 {
-        self.channels.first().map_or(0.0, |c| c.len() as f64 / f64::from(self.sample_rate))
+        self.channels
+            .first()
+            .map_or(0.0, |c| c.len() as f64 / f64::from(self.sample_rate))
     }
 }
 
 /// Reads a 16-bit PCM WAV file (any rate, any channel count); other sample formats are named in
 /// the error so the user knows what to convert.
 pub fn read_wav(path: &Path) -> Result<Recording, AudioError> {
-    let file = std::fs::File::open(path).map_err(|e| AudioError::File { path: path.display().to_string(), message: e.to_string() })?;
+    let file = std::fs::File::open(path).map_err(|e| AudioError::File {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
     parse_wav(std::io::BufReader::new(file), &path.display().to_string())
 }
 
 /// Reads a WAV file from any reader (an upload, a file already in memory); `name` goes in errors.
 pub fn parse_wav(input: impl std::io::Read, name: &str) -> Result<Recording, AudioError> {
-    let file_error = |message: String| AudioError::File { path: name.to_string(), message };
+    let file_error = |message: String| AudioError::File {
+        path: name.to_string(),
+        message,
+    };
     let mut reader = hound::WavReader::new(input).map_err(|e| file_error(e.to_string()))?;
     let spec = reader.spec();
     if spec.sample_format != hound::SampleFormat::Int || spec.bits_per_sample != 16 {
@@ -46,5 +54,8 @@ pub fn parse_wav(input: impl std::io::Read, name: &str) -> Result<Recording, Aud
     for (i, sample) in reader.samples::<i16>().enumerate() {
         channels[i % n].push(sample.map_err(|e| file_error(format!("sample {i}: {e}")))?);
     }
-    Ok(Recording { sample_rate: spec.sample_rate, channels })
+    Ok(Recording {
+        sample_rate: spec.sample_rate,
+        channels,
+    })
 }

@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use crate::{SlotFilling, SlotValue, extract_slots, load_bot, validate_dir};
 
 fn definitions() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()).join("../../bot-definitions")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join("../../bot-definitions")
 }
 
 fn today() -> NaiveDate {

@@ -15,7 +15,11 @@ pub struct InterleavedInput {
 impl InterleavedInput {
     /// Input for a call started with `format`; chunks over `max_chunk_ms` are refused.
     pub fn new(format: AudioFormat, max_chunk_ms: u64) -> Self {
-        Self { format, max_chunk_ms, first: true }
+        Self {
+            format,
+            max_chunk_ms,
+            first: true,
+        }
     }
 
     /// Decodes one binary frame.
@@ -26,7 +30,9 @@ impl InterleavedInput {
             info.check_matches(&self.format)?;
             audio = rest;
         }
-        Ok(AudioChunk { channels: self.format.decode(audio, self.max_chunk_ms)? })
+        Ok(AudioChunk {
+            channels: self.format.decode(audio, self.max_chunk_ms)?,
+        })
     }
 }
 
@@ -46,8 +52,15 @@ const MAX_SKEW_FRAMES: usize = 8000;
 impl TrackMixer {
     /// A mixer for `format.channels` tracks of mono audio in `format.encoding`.
     pub fn new(format: AudioFormat, max_chunk_ms: u64) -> Self {
-        let mono = AudioFormat { channels: 1, ..format };
-        Self { format: mono, max_chunk_ms, pending: vec![Vec::new(); usize::from(format.channels)] }
+        let mono = AudioFormat {
+            channels: 1,
+            ..format
+        };
+        Self {
+            format: mono,
+            max_chunk_ms,
+            pending: vec![Vec::new(); usize::from(format.channels)],
+        }
     }
 
     /// Adds one track's payload; returns a chunk when every track has enough audio.
@@ -81,7 +94,13 @@ impl TrackMixer {
     }
 
     fn take(&mut self, frames: usize) -> AudioChunk {
-        AudioChunk { channels: self.pending.iter_mut().map(|t| t.drain(..frames).collect()).collect() }
+        AudioChunk {
+            channels: self
+                .pending
+                .iter_mut()
+                .map(|t| t.drain(..frames).collect())
+                .collect(),
+        }
     }
 }
 
@@ -108,7 +127,10 @@ mod tests {
         let mut input = InterleavedInput::new(format, 1000);
         let mut first = wav_header(8000, 2);
         first.extend_from_slice(&[1, 0, 2, 0]);
-        assert_eq!(input.decode(&first).unwrap().channels, vec![vec![1], vec![2]]);
+        assert_eq!(
+            input.decode(&first).unwrap().channels,
+            vec![vec![1], vec![2]]
+        );
         // Later chunks are audio even if they happen to start with "RIFF".
         let later = input.decode(b"RIFFRIFF").unwrap();
         assert_eq!(later.frames(), 2);
@@ -118,7 +140,10 @@ mod tests {
     fn a_header_that_contradicts_start_is_refused() {
         let format = AudioFormat::new(Encoding::Pcm16Le, 8000, 2).unwrap();
         let mut input = InterleavedInput::new(format, 1000);
-        assert!(matches!(input.decode(&wav_header(16000, 2)), Err(AudioError::WavMismatch { .. })));
+        assert!(matches!(
+            input.decode(&wav_header(16000, 2)),
+            Err(AudioError::WavMismatch { .. })
+        ));
     }
 
     #[test]
@@ -143,7 +168,10 @@ mod tests {
         let mut mixer = TrackMixer::new(format, 1000);
         let mut frames = 0;
         for _ in 0..100 {
-            frames += mixer.push(0, &[0x80; 160]).unwrap().map_or(0, |c| c.frames());
+            frames += mixer
+                .push(0, &[0x80; 160])
+                .unwrap()
+                .map_or(0, |c| c.frames());
         }
         frames += mixer.flush().map_or(0, |c| c.frames());
         assert_eq!(frames, 16_000, "2 s of inbound audio all came out");

@@ -55,7 +55,10 @@ pub struct CallLimits {
 
 impl Default for CallLimits {
     fn default() -> Self {
-        Self { max_chunk_ms: 1000, finish_timeout: Duration::from_secs(60) }
+        Self {
+            max_chunk_ms: 1000,
+            finish_timeout: Duration::from_secs(60),
+        }
     }
 }
 
@@ -69,8 +72,18 @@ pub struct CallService {
 
 impl CallService {
     /// A service that transcribes with `recognizer`, stores in `store` and publishes on `bus`.
-    pub fn new(store: Store, bus: Arc<dyn EventBus>, recognizer: Arc<dyn Recognizer>, limits: CallLimits) -> Self {
-        Self { store, bus, recognizer, limits }
+    pub fn new(
+        store: Store,
+        bus: Arc<dyn EventBus>,
+        recognizer: Arc<dyn Recognizer>,
+        limits: CallLimits,
+    ) -> Self {
+        Self {
+            store,
+            bus,
+            recognizer,
+            limits,
+        }
     }
 
     /// Calls left `live` by a previous process cannot resume: mark them incomplete (at start-up).
@@ -114,7 +127,10 @@ impl CallService {
         let stream = match self.recognizer.open(spec.clone()) {
             Ok(stream) => stream,
             Err(error) => {
-                let _ = self.store.end_call(&start.call_id, "incomplete", record.audio_ms).await;
+                let _ = self
+                    .store
+                    .end_call(&start.call_id, "incomplete", record.audio_ms)
+                    .await;
                 return Err(error.into());
             }
         };
@@ -128,7 +144,11 @@ impl CallService {
         });
         metrics::gauge!("switchboard_calls_live").increment(1.0);
         tracing::info!(call = %start.call_id, offset_ms = record.audio_ms, engine = self.recognizer.name(), "call started");
-        let sink = Sink::new(self.store.clone(), Arc::clone(&self.bus), start.call_id.clone());
+        let sink = Sink::new(
+            self.store.clone(),
+            Arc::clone(&self.bus),
+            start.call_id.clone(),
+        );
         let pipeline = pipeline::spawn(Arc::clone(&self.recognizer), spec, stream, sink);
         Ok(CallSession::new(
             start,

@@ -10,11 +10,11 @@ use switchboard_transcription::AudioChunk;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::input::{InterleavedInput, TrackMixer};
-use crate::service::{CallLimits, CallStart};
-use crate::pipeline::Pipeline;
-use crate::sink::SinkReport;
 use crate::CallError;
+use crate::input::{InterleavedInput, TrackMixer};
+use crate::pipeline::Pipeline;
+use crate::service::{CallLimits, CallStart};
+use crate::sink::SinkReport;
 
 /// How a call's stream ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,11 +56,33 @@ pub struct CallSession {
 const SAVE_EVERY_MS: u64 = 5_000;
 
 impl CallSession {
-    pub(crate) fn new(start: CallStart, offset_ms: u64, pipeline: Pipeline, store: Store, bus: Arc<dyn EventBus>, limits: CallLimits) -> Self {
+    pub(crate) fn new(
+        start: CallStart,
+        offset_ms: u64,
+        pipeline: Pipeline,
+        store: Store,
+        bus: Arc<dyn EventBus>,
+        limits: CallLimits,
+    ) -> Self {
         let interleaved = InterleavedInput::new(start.format, limits.max_chunk_ms);
         let mixer = TrackMixer::new(start.format, limits.max_chunk_ms);
-        let Pipeline { audio, done: transcribed } = pipeline;
-        Self { start, offset_ms, frames: 0, interleaved, mixer, audio, transcribed, store, bus, limits, saved_ms: offset_ms }
+        let Pipeline {
+            audio,
+            done: transcribed,
+        } = pipeline;
+        Self {
+            start,
+            offset_ms,
+            frames: 0,
+            interleaved,
+            mixer,
+            audio,
+            transcribed,
+            store,
+            bus,
+            limits,
+            saved_ms: offset_ms,
+        }
     }
 
     /// The call this connection streams.
@@ -103,14 +125,19 @@ impl CallSession {
         }
         self.frames += chunk.frames() as u64;
         // Waits when the recognizer is behind: that slows the client down instead of growing memory.
-        self.audio
-            .send(chunk)
-            .await
-            .map_err(|_| CallError::Asr(switchboard_transcription::AsrError::Service("the recognizer stopped".into())))?;
+        self.audio.send(chunk).await.map_err(|_| {
+            CallError::Asr(switchboard_transcription::AsrError::Service(
+                "the recognizer stopped".into(),
+            ))
+        })?;
         let total = self.offset_ms + self.received_ms();
         if total >= self.saved_ms + SAVE_EVERY_MS {
             self.saved_ms = total;
-            if let Err(error) = self.store.update_call_audio(&self.start.call_id, total).await {
+            if let Err(error) = self
+                .store
+                .update_call_audio(&self.start.call_id, total)
+                .await
+            {
                 tracing::warn!(call = %self.start.call_id, %error, "could not save the call's audio length");
             }
         }
@@ -129,15 +156,26 @@ impl CallSession {
             Outcome::Completed => ("completed", None),
             Outcome::Incomplete(reason) => ("incomplete", Some(reason.clone())),
         };
-        let report = match tokio::time::timeout(self.limits.finish_timeout, &mut self.transcribed).await {
-            Ok(Ok(report)) => report,
-            Ok(Err(join)) => SinkReport { segments: 0, failures: vec![format!("transcript sink failed: {join}")] },
-            Err(_) => {
-                self.transcribed.abort();
-                SinkReport { segments: 0, failures: vec!["transcription did not finish in time".into()] }
-            }
+        let report =
+            match tokio::time::timeout(self.limits.finish_timeout, &mut self.transcribed).await {
+                Ok(Ok(report)) => report,
+                Ok(Err(join)) => SinkReport {
+                    segments: 0,
+                    failures: vec![format!("transcript sink failed: {join}")],
+                },
+                Err(_) => {
+                    self.transcribed.abort();
+                    SinkReport {
+                        segments: 0,
+                        failures: vec!["transcription did not finish in time".into()],
+                    }
+                }
+            };
+        let status = if report.failures.is_empty() {
+            status
+        } else {
+            "incomplete"
         };
-        let status = if report.failures.is_empty() { status } else { "incomplete" };
         if !report.failures.is_empty() {
             let failures = report.failures.join("; ");
             reason = Some(match reason {
@@ -145,7 +183,10 @@ impl CallSession {
                 None => failures,
             });
         }
-        let record = self.store.end_call(&self.start.call_id, status, audio_ms).await?;
+        let record = self
+            .store
+            .end_call(&self.start.call_id, status, audio_ms)
+            .await?;
         metrics::gauge!("switchboard_calls_live").decrement(1.0);
         tracing::info!(call = %self.start.call_id, status, audio_ms, segments = record.segments, reason = reason.as_deref(), "call ended");
         self.bus.publish(Event::CallEnded {
@@ -156,6 +197,11 @@ impl CallSession {
             segments: record.segments,
             at: Utc::now(),
         });
-        Ok(CallSummary { call_id: self.start.call_id, status: status.into(), audio_ms: record.audio_ms, segments: record.segments })
+        Ok(CallSummary {
+            call_id: self.start.call_id,
+            status: status.into(),
+            audio_ms: record.audio_ms,
+            segments: record.segments,
+        })
     }
 }

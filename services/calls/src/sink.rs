@@ -24,12 +24,18 @@ pub(crate) struct Sink {
 
 impl Sink {
     pub(crate) fn new(store: Store, bus: Arc<dyn EventBus>, call_id: String) -> Self {
-        Self { store, bus, call_id, report: SinkReport::default() }
+        Self {
+            store,
+            bus,
+            call_id,
+            report: SinkReport::default(),
+        }
     }
 
     /// Tells everyone watching that a stage failed and where transcription picks up again.
     pub(crate) fn degraded(&self, stage: &str, reason: &str, resumed_at_ms: u64) {
-        metrics::counter!("switchboard_call_faults_total", "stage" => stage.to_string()).increment(1);
+        metrics::counter!("switchboard_call_faults_total", "stage" => stage.to_string())
+            .increment(1);
         tracing::error!(call = %self.call_id, stage, reason, resumed_at_ms, "a stage of the call failed; the call goes on");
         self.bus.publish(Event::CallDegraded {
             call_id: self.call_id.clone(),
@@ -69,7 +75,9 @@ impl Sink {
                     }
                     Err(error) => {
                         tracing::error!(call = %call_id, %error, "could not store a transcript segment");
-                        self.report.failures.push(format!("storing a segment failed: {error}"));
+                        self.report
+                            .failures
+                            .push(format!("storing a segment failed: {error}"));
                     }
                 }
             }
@@ -84,9 +92,16 @@ impl Sink {
             TranscriptEvent::Lagging { behind_ms } => {
                 tracing::warn!(call = %call_id, behind_ms, "transcription is behind real time");
                 metrics::counter!("switchboard_call_lagging_total").increment(1);
-                self.bus.publish(Event::CallLagging { call_id: call_id.clone(), behind_ms });
+                self.bus.publish(Event::CallLagging {
+                    call_id: call_id.clone(),
+                    behind_ms,
+                });
             }
-            TranscriptEvent::Degraded { stage, reason, at_ms } => self.degraded(stage, &reason, at_ms),
+            TranscriptEvent::Degraded {
+                stage,
+                reason,
+                at_ms,
+            } => self.degraded(stage, &reason, at_ms),
             TranscriptEvent::Failed(error) => {
                 tracing::warn!(call = %call_id, %error, "speech recognition failed");
                 self.report.failures.push(error.to_string());

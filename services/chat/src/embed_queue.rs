@@ -42,7 +42,11 @@ impl EmbedQueue {
             .name("embed-queue".into())
             .spawn(move || worker(embedder, rx, max_batch.max(1), counter))
             .expect("spawning the embedding thread");
-        Self { tx, pending, max_pending: max_pending.max(1) }
+        Self {
+            tx,
+            pending,
+            max_pending: max_pending.max(1),
+        }
     }
 
     /// Embeds one text, batched with whatever else is waiting; refused when the queue is full.
@@ -53,16 +57,32 @@ impl EmbedQueue {
             return Err(ChatError::Busy);
         }
         let (reply, rx) = oneshot::channel();
-        let stopped = || ChatError::Embedding(EmbedError::Inference("embedding worker stopped".into()));
-        if self.tx.send(Job { text: text.to_string(), queued: Instant::now(), reply }).is_err() {
+        let stopped =
+            || ChatError::Embedding(EmbedError::Inference("embedding worker stopped".into()));
+        if self
+            .tx
+            .send(Job {
+                text: text.to_string(),
+                queued: Instant::now(),
+                reply,
+            })
+            .is_err()
+        {
             self.pending.fetch_sub(1, Ordering::SeqCst);
             return Err(stopped());
         }
-        rx.await.map_err(|_| stopped())?.map_err(|e| ChatError::Embedding(EmbedError::Inference(e)))
+        rx.await
+            .map_err(|_| stopped())?
+            .map_err(|e| ChatError::Embedding(EmbedError::Inference(e)))
     }
 }
 
-fn worker(embedder: Arc<dyn Embedder>, rx: mpsc::Receiver<Job>, max_batch: usize, pending: Arc<AtomicUsize>) {
+fn worker(
+    embedder: Arc<dyn Embedder>,
+    rx: mpsc::Receiver<Job>,
+    max_batch: usize,
+    pending: Arc<AtomicUsize>,
+) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < max_batch {
@@ -123,7 +143,10 @@ mod tests {
     #[tokio::test]
     async fn waiting_requests_share_a_batch_and_get_their_own_vectors() {
         let (release, gate) = mpsc::channel();
-        let enc = Arc::new(Gated { batches: Mutex::new(vec![]), gate: Mutex::new(Some(gate)) });
+        let enc = Arc::new(Gated {
+            batches: Mutex::new(vec![]),
+            gate: Mutex::new(Some(gate)),
+        });
         let queue = EmbedQueue::start(enc.clone(), 16, 100);
         let texts: Vec<String> = (1..=20).map(|n| "x".repeat(n)).collect();
         let all = futures::future::join_all(texts.iter().map(|t| queue.embed(t)));
@@ -137,18 +160,27 @@ mod tests {
         }
         let batches = enc.batches.lock().unwrap().clone();
         assert_eq!(batches.iter().sum::<usize>(), 20);
-        assert!(batches.len() <= 3, "20 waiting jobs with max_batch 16 took {batches:?}");
+        assert!(
+            batches.len() <= 3,
+            "20 waiting jobs with max_batch 16 took {batches:?}"
+        );
     }
 
     #[tokio::test]
     async fn a_full_queue_refuses_at_once_and_recovers() {
         let (release, gate) = mpsc::channel();
-        let enc = Arc::new(Gated { batches: Mutex::new(vec![]), gate: Mutex::new(Some(gate)) });
+        let enc = Arc::new(Gated {
+            batches: Mutex::new(vec![]),
+            gate: Mutex::new(Some(gate)),
+        });
         let queue = EmbedQueue::start(enc.clone(), 1, 3);
         let waiting = futures::future::join_all((0..3).map(|_| queue.embed("held")));
         tokio::pin!(waiting);
         assert!(futures::poll!(&mut waiting).is_pending());
-        assert!(matches!(queue.embed("one too many").await, Err(ChatError::Busy)));
+        assert!(matches!(
+            queue.embed("one too many").await,
+            Err(ChatError::Busy)
+        ));
         release.send(()).unwrap();
         assert!(waiting.await.iter().all(Result::is_ok));
         assert_eq!(queue.embed("room again").await.unwrap(), vec![10.0]);

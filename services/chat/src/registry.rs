@@ -48,9 +48,11 @@ impl LoadedBot {
             max_in_scope_cost: definition.fallback.max_in_scope_cost,
             ..TrainOptions::default()
         };
-        let model = switchboard_nlu::train(&examples, embedder, &opts).map_err(
-            |e| ChatError::Build { bot: definition.name.clone(), reason: e.to_string() },
-        )?;
+        let model =
+            switchboard_nlu::train(&examples, embedder, &opts).map_err(|e| ChatError::Build {
+                bot: definition.name.clone(),
+                reason: e.to_string(),
+            })?;
         Ok(Self { definition, model })
     }
 }
@@ -80,8 +82,12 @@ impl BotRegistry {
 
     /// Names and versions of the loaded bots, sorted by name.
     pub fn list(&self) -> Vec<(String, u32)> {
-        let mut out: Vec<_> =
-            self.bots.load().values().map(|b| (b.definition.name.clone(), b.definition.version)).collect();
+        let mut out: Vec<_> = self
+            .bots
+            .load()
+            .values()
+            .map(|b| (b.definition.name.clone(), b.definition.version))
+            .collect();
         out.sort();
         out
     }

@@ -8,11 +8,11 @@ use switchboard_events::{Event, EventBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::{MissedUtterance, Speaker, Store, TurnRecord};
 
+use crate::ChatError;
 use crate::embed_queue::EmbedQueue;
 use crate::registry::BotRegistry;
 use crate::session::Sessions;
 use crate::turn::{self, Fresh, Source, TurnOutcome};
-use crate::ChatError;
 
 /// How many knowledge hits a turn looks at.
 const KNOWLEDGE_HITS: usize = 3;
@@ -53,7 +53,15 @@ impl ChatService {
         store: Store,
         bus: Arc<dyn EventBus>,
     ) -> Self {
-        Self { bots, knowledge, embed, knowledge_embed, store, bus, sessions: Sessions::default() }
+        Self {
+            bots,
+            knowledge,
+            embed,
+            knowledge_embed,
+            store,
+            bus,
+            sessions: Sessions::default(),
+        }
     }
 
     /// The bots answering right now.
@@ -62,14 +70,27 @@ impl ChatService {
     }
 
     /// Searches the knowledge index exactly as a chat turn would (for the agent API).
-    pub async fn search_knowledge(&self, query: &str, k: usize) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
+    pub async fn search_knowledge(
+        &self,
+        query: &str,
+        k: usize,
+    ) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
         let embedding = self.knowledge_embed.embed(query).await?;
-        self.knowledge.search(query, &embedding, k).map_err(|e| ChatError::Knowledge(e.to_string()))
+        self.knowledge
+            .search(query, &embedding, k)
+            .map_err(|e| ChatError::Knowledge(e.to_string()))
     }
 
     /// Starts a session, or resumes `resume` if it exists for this bot.
-    pub async fn open_session(&self, bot: &str, resume: Option<&str>) -> Result<SessionInfo, ChatError> {
-        let loaded = self.bots.get(bot).ok_or_else(|| ChatError::UnknownBot(bot.to_string()))?;
+    pub async fn open_session(
+        &self,
+        bot: &str,
+        resume: Option<&str>,
+    ) -> Result<SessionInfo, ChatError> {
+        let loaded = self
+            .bots
+            .get(bot)
+            .ok_or_else(|| ChatError::UnknownBot(bot.to_string()))?;
         let def = &loaded.definition;
         let greeting = greeting(def);
         if let Some(id) = resume {
@@ -77,7 +98,13 @@ impl ChatService {
                 Some(r) if r.bot == bot => r,
                 _ => return Err(ChatError::UnknownSession(id.to_string())),
             };
-            let turns = self.store.transcript(id).await?.iter().filter(|t| t.speaker == Speaker::Bot).count();
+            let turns = self
+                .store
+                .transcript(id)
+                .await?
+                .iter()
+                .filter(|t| t.speaker == Speaker::Bot)
+                .count();
             return Ok(SessionInfo {
                 id: record.id,
                 bot: bot.to_string(),
@@ -87,16 +114,31 @@ impl ChatService {
             });
         }
         let record = self.store.create_session(bot, def.version).await?;
-        Ok(SessionInfo { id: record.id, bot: bot.to_string(), bot_version: def.version, greeting, turns: 0 })
+        Ok(SessionInfo {
+            id: record.id,
+            bot: bot.to_string(),
+            bot_version: def.version,
+            greeting,
+            turns: 0,
+        })
     }
 
     /// Answers one visitor message and stores both sides of the turn.
-    pub async fn turn(&self, session: &mut SessionInfo, text: &str) -> Result<TurnOutcome, ChatError> {
+    pub async fn turn(
+        &self,
+        session: &mut SessionInfo,
+        text: &str,
+    ) -> Result<TurnOutcome, ChatError> {
         let started = Instant::now();
-        let bot = self.bots.get(&session.bot).ok_or_else(|| ChatError::UnknownBot(session.bot.clone()))?;
+        let bot = self
+            .bots
+            .get(&session.bot)
+            .ok_or_else(|| ChatError::UnknownBot(session.bot.clone()))?;
         let today = Utc::now().date_naive();
         let decision = match self.sessions.take_pending(&session.id) {
-            Some(pending) => turn::continue_pending(&bot, pending, text, today, session.turns as usize),
+            Some(pending) => {
+                turn::continue_pending(&bot, pending, text, today, session.turns as usize)
+            }
             None => {
                 let embedding = self.embed.embed(text).await?;
                 let prediction = bot.model.classify(text, &embedding);
@@ -105,10 +147,18 @@ impl ChatService {
                 } else {
                     Vec::new()
                 };
-                let fresh = Fresh { bot: &bot, text, prediction: &prediction, hits, today, turn: session.turns as usize };
+                let fresh = Fresh {
+                    bot: &bot,
+                    text,
+                    prediction: &prediction,
+                    hits,
+                    today,
+                    turn: session.turns as usize,
+                };
                 let mut d = turn::decide(fresh);
                 if let Some(reason) = d.missed {
-                    self.record_missed(session, text, &prediction.ranked, reason).await?;
+                    self.record_missed(session, text, &prediction.ranked, reason)
+                        .await?;
                     d.missed = None;
                 }
                 d
@@ -121,9 +171,11 @@ impl ChatService {
             self.sessions.set_pending(&session.id, p);
         }
         let latency = started.elapsed();
-        self.store_turn(session, text, &decision.text, &decision.source, latency).await?;
+        self.store_turn(session, text, &decision.text, &decision.source, latency)
+            .await?;
         session.turns += 1;
-        metrics::counter!("switchboard_chat_turns_total", "source" => decision.source.kind()).increment(1);
+        metrics::counter!("switchboard_chat_turns_total", "source" => decision.source.kind())
+            .increment(1);
         metrics::histogram!("switchboard_chat_turn_seconds").record(latency.as_secs_f64());
         self.bus.publish(Event::ChatTurn {
             session_id: session.id.clone(),
@@ -144,12 +196,18 @@ impl ChatService {
 
     /// The best knowledge hits for `text`; a failed search answers without knowledge rather
     /// than failing the turn.
-    async fn knowledge_hits(&self, text: &str) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
+    async fn knowledge_hits(
+        &self,
+        text: &str,
+    ) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
         let embedding = self.knowledge_embed.embed(text).await?;
-        Ok(self.knowledge.search(text, &embedding, KNOWLEDGE_HITS).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "knowledge search failed; answering without it");
-            Vec::new()
-        }))
+        Ok(self
+            .knowledge
+            .search(text, &embedding, KNOWLEDGE_HITS)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "knowledge search failed; answering without it");
+                Vec::new()
+            }))
     }
 
     async fn store_turn(
@@ -183,13 +241,17 @@ impl ChatService {
                 bot_turn.intent = Some(intent.clone());
                 bot_turn.confidence = Some(*confidence);
             }
-            Source::Knowledge { document_id, score, .. } => {
+            Source::Knowledge {
+                document_id, score, ..
+            } => {
                 bot_turn.document_id = Some(document_id.clone());
                 bot_turn.confidence = Some(*score);
             }
             Source::Handoff { .. } => {}
         }
-        self.store.append_turns(&session.id, &[visitor_turn, bot_turn]).await?;
+        self.store
+            .append_turns(&session.id, &[visitor_turn, bot_turn])
+            .await?;
         Ok(())
     }
 
@@ -222,5 +284,7 @@ impl ChatService {
 
 /// What the bot says when a session opens.
 fn greeting(def: &switchboard_bots::BotDefinition) -> String {
-    def.greeting.clone().unwrap_or_else(|| "Hello! How can I help you today?".to_string())
+    def.greeting
+        .clone()
+        .unwrap_or_else(|| "Hello! How can I help you today?".to_string())
 }

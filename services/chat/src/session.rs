@@ -28,7 +28,11 @@ pub struct Sessions {
 impl Sessions {
     /// Takes the pending intent for a session, if any and not expired.
     pub fn take_pending(&self, session: &str) -> Option<PendingIntent> {
-        let (at, pending) = self.pending.lock().expect("sessions lock").remove(session)?;
+        let (at, pending) = self
+            .pending
+            .lock()
+            .expect("sessions lock")
+            .remove(session)?;
         (at.elapsed() < PENDING_TTL).then_some(pending)
     }
 
@@ -61,7 +65,11 @@ mod tests {
         .expect("intent");
         let types = switchboard_bots::SlotTypes::default();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        PendingIntent { filling: SlotFilling::start(&intent, &types, "lost it", today), confidence: 0.9, asked: 1 }
+        PendingIntent {
+            filling: SlotFilling::start(&intent, &types, "lost it", today),
+            confidence: 0.9,
+            asked: 1,
+        }
     }
 
     #[test]
@@ -77,7 +85,11 @@ mod tests {
         let sessions = Sessions::default();
         let long_ago = Instant::now();
         sessions.set_pending_at("abandoned", pending(), long_ago);
-        sessions.set_pending_at("fresh", pending(), long_ago + PENDING_TTL + Duration::from_secs(1));
+        sessions.set_pending_at(
+            "fresh",
+            pending(),
+            long_ago + PENDING_TTL + Duration::from_secs(1),
+        );
         assert_eq!(sessions.len(), 1, "the expired entry was dropped");
         assert!(sessions.take_pending("abandoned").is_none());
         assert!(sessions.take_pending("fresh").is_some());

@@ -13,9 +13,18 @@ use crate::session::PendingIntent;
 /// Where an answer came from; visitors and supervisors are shown this.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    Intent { intent: String, confidence: f32 },
-    Knowledge { document_id: String, title: String, score: f32 },
-    Handoff { reason: HandoffReason },
+    Intent {
+        intent: String,
+        confidence: f32,
+    },
+    Knowledge {
+        document_id: String,
+        title: String,
+        score: f32,
+    },
+    Handoff {
+        reason: HandoffReason,
+    },
 }
 
 impl Source {
@@ -84,7 +93,8 @@ pub(crate) struct Fresh<'a> {
 
 /// The intent the turn answers with, when the classifier is confident and the bot has it.
 fn confident_intent<'b>(bot: &'b LoadedBot, prediction: &Prediction) -> Option<&'b Intent> {
-    let confident = prediction.in_scope && prediction.confidence >= bot.definition.fallback.confidence_threshold;
+    let confident = prediction.in_scope
+        && prediction.confidence >= bot.definition.fallback.confidence_threshold;
     let (name, _) = prediction.ranked.first().filter(|_| confident)?;
     bot.definition.intent(name)
 }
@@ -100,9 +110,22 @@ pub(crate) fn decide(f: Fresh<'_>) -> Decision {
     let policy = &f.bot.definition.fallback;
     if let Some(intent) = confident_intent(f.bot, f.prediction) {
         let filling = SlotFilling::start(intent, &f.bot.definition.slot_types, f.text, f.today);
-        return answer_intent(f.bot, intent, PendingIntent { filling, confidence: f.prediction.confidence, asked: 0 }, f.turn);
+        return answer_intent(
+            f.bot,
+            intent,
+            PendingIntent {
+                filling,
+                confidence: f.prediction.confidence,
+                asked: 0,
+            },
+            f.turn,
+        );
     }
-    if let Some(hit) = f.hits.first().filter(|h| h.score >= policy.knowledge_min_score) {
+    if let Some(hit) = f
+        .hits
+        .first()
+        .filter(|h| h.score >= policy.knowledge_min_score)
+    {
         return Decision {
             text: hit.body.clone(),
             source: Source::Knowledge {
@@ -118,34 +141,64 @@ pub(crate) fn decide(f: Fresh<'_>) -> Decision {
 }
 
 /// Continues slot filling with the visitor's next message.
-pub(crate) fn continue_pending(bot: &LoadedBot, mut pending: PendingIntent, text: &str, today: NaiveDate, turn: usize) -> Decision {
+pub(crate) fn continue_pending(
+    bot: &LoadedBot,
+    mut pending: PendingIntent,
+    text: &str,
+    today: NaiveDate,
+    turn: usize,
+) -> Decision {
     let Some(intent) = bot.definition.intent(&pending.filling.intent) else {
         // The bot was republished without this intent: nothing sensible to continue.
         return handoff(bot, HandoffReason::NoMatch);
     };
-    pending.filling.merge(&bot.definition.slot_types, text, today);
+    pending
+        .filling
+        .merge(&bot.definition.slot_types, text, today);
     answer_intent(bot, intent, pending, turn)
 }
 
-fn answer_intent(bot: &LoadedBot, intent: &Intent, pending: PendingIntent, turn: usize) -> Decision {
-    let source = Source::Intent { intent: intent.name.clone(), confidence: pending.confidence };
+fn answer_intent(
+    bot: &LoadedBot,
+    intent: &Intent,
+    pending: PendingIntent,
+    turn: usize,
+) -> Decision {
+    let source = Source::Intent {
+        intent: intent.name.clone(),
+        confidence: pending.confidence,
+    };
     if let Some(missing) = pending.filling.next_missing() {
         if pending.asked >= 2 {
             return handoff(bot, HandoffReason::SlotNotProvided);
         }
-        let question = missing.prompt.clone().unwrap_or_else(|| format!("Could you tell me the {}?", missing.name));
+        let question = missing
+            .prompt
+            .clone()
+            .unwrap_or_else(|| format!("Could you tell me the {}?", missing.name));
         return Decision {
             text: question,
             source,
             missed: None,
-            pending: Some(PendingIntent { asked: pending.asked + 1, ..pending }),
+            pending: Some(PendingIntent {
+                asked: pending.asked + 1,
+                ..pending
+            }),
         };
     }
     let mut text = intent.respond(turn, pending.filling.values());
     if let Some(follow_up) = &intent.follow_up {
-        text = format!("{text} {}", switchboard_bots::render(follow_up, pending.filling.values()));
+        text = format!(
+            "{text} {}",
+            switchboard_bots::render(follow_up, pending.filling.values())
+        );
     }
-    Decision { text, source, missed: None, pending: None }
+    Decision {
+        text,
+        source,
+        missed: None,
+        pending: None,
+    }
 }
 
 fn handoff(bot: &LoadedBot, reason: HandoffReason) -> Decision {

@@ -32,7 +32,11 @@ pub struct CacheStats {
 impl<E: Embedder> CachedEmbedder<E> {
     /// Wraps `inner`, keeping at most `capacity` vectors (at least 1).
     pub fn new(inner: E, capacity: usize) -> Self {
-        Self { inner, capacity: capacity.max(1), state: Mutex::new(State::default()) }
+        Self {
+            inner,
+            capacity: capacity.max(1),
+            state: Mutex::new(State::default()),
+        }
     }
 
     /// The wrapped encoder, for settings the cache does not expose.
@@ -43,7 +47,11 @@ impl<E: Embedder> CachedEmbedder<E> {
     /// Current counters.
     pub fn stats(&self) -> CacheStats {
         let s = self.lock();
-        CacheStats { hits: s.hits, misses: s.misses, len: s.map.len() }
+        CacheStats {
+            hits: s.hits,
+            misses: s.misses,
+            len: s.map.len(),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -56,7 +64,10 @@ impl<E: Embedder> CachedEmbedder<E> {
     /// Every cached (text, vector) pair, oldest first, for persisting.
     pub(crate) fn entries(&self) -> Vec<(String, Embedding)> {
         let s = self.lock();
-        s.order.iter().filter_map(|t| s.map.get(t).map(|v| (t.clone(), v.clone()))).collect()
+        s.order
+            .iter()
+            .filter_map(|t| s.map.get(t).map(|v| (t.clone(), v.clone())))
+            .collect()
     }
 
     /// Adds pairs (e.g. read from disk) without counting them as hits or misses.
@@ -99,8 +110,11 @@ impl<E: Embedder> Embedder for CachedEmbedder<E> {
             return Ok(out.into_iter().flatten().collect());
         }
         // Encode outside the lock so concurrent callers are not serialised behind the model.
-        let fresh: HashMap<&str, Embedding> =
-            missing.iter().copied().zip(self.inner.embed(&missing)?).collect();
+        let fresh: HashMap<&str, Embedding> = missing
+            .iter()
+            .copied()
+            .zip(self.inner.embed(&missing)?)
+            .collect();
         {
             let mut s = self.lock();
             for (&text, vector) in &fresh {

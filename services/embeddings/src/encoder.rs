@@ -100,8 +100,18 @@ fn tensor(vb: &VarBuilder, shape: &[usize], name: &str) -> Result<Vec<f32>, Load
 }
 
 fn linear(vb: &VarBuilder, inp: usize, out: usize) -> Result<Linear, LoadError> {
-    let (weight, bias) = (tensor(vb, &[out, inp], "weight")?, tensor(vb, &[out], "bias")?);
-    Ok(Linear { weight, packed: None, quant: None, bias, inp, out })
+    let (weight, bias) = (
+        tensor(vb, &[out, inp], "weight")?,
+        tensor(vb, &[out], "bias")?,
+    );
+    Ok(Linear {
+        weight,
+        packed: None,
+        quant: None,
+        bias,
+        inp,
+        out,
+    })
 }
 
 /// Rows of `w` (`out`×`inp`, row-major) become its columns.
@@ -131,22 +141,38 @@ impl Linear {
 }
 
 fn norm(vb: &VarBuilder, dim: usize) -> Result<Norm, LoadError> {
-    Ok(Norm { gain: tensor(vb, &[dim], "weight")?, bias: tensor(vb, &[dim], "bias")? })
+    Ok(Norm {
+        gain: tensor(vb, &[dim], "weight")?,
+        bias: tensor(vb, &[dim], "bias")?,
+    })
 }
 
 impl Encoder {
     /// Reads the weights under `embeddings.`/`encoder.` (or the same under `bert.`).
-    pub(crate) fn load(vb: VarBuilder, cfg: &BertConfig, precision: Precision) -> Result<Self, LoadError> {
+    pub(crate) fn load(
+        vb: VarBuilder,
+        cfg: &BertConfig,
+        precision: Precision,
+    ) -> Result<Self, LoadError> {
         if cfg.hidden_act != "gelu" {
-            return Err(format!("hidden_act {:?} is not supported (only \"gelu\")", cfg.hidden_act));
+            return Err(format!(
+                "hidden_act {:?} is not supported (only \"gelu\")",
+                cfg.hidden_act
+            ));
         }
         let (h, heads) = (cfg.hidden_size, cfg.num_attention_heads);
         if heads == 0 || h % heads != 0 {
-            return Err(format!("hidden_size {h} is not a multiple of {heads} attention heads"));
+            return Err(format!(
+                "hidden_size {h} is not a multiple of {heads} attention heads"
+            ));
         }
         let mpnet = cfg.model_type == "mpnet";
         let prefix = if mpnet { "mpnet" } else { "bert" };
-        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") { vb } else { vb.pp(prefix) };
+        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") {
+            vb
+        } else {
+            vb.pp(prefix)
+        };
         let emb = vb.pp("embeddings");
         let token_type0 = if mpnet {
             vec![0f32; h]
@@ -159,8 +185,11 @@ impl Encoder {
         let mut layers = Vec::with_capacity(cfg.num_hidden_layers);
         for i in 0..cfg.num_hidden_layers {
             let l = vb.pp(format!("encoder.layer.{i}"));
-            let (q, k, v) =
-                (linear(&l.pp(names.q), h, h)?, linear(&l.pp(names.k), h, h)?, linear(&l.pp(names.v), h, h)?);
+            let (q, k, v) = (
+                linear(&l.pp(names.q), h, h)?,
+                linear(&l.pp(names.k), h, h)?,
+                linear(&l.pp(names.v), h, h)?,
+            );
             let qkv = Linear {
                 weight: [q.weight, k.weight, v.weight].concat(),
                 packed: None,
@@ -173,25 +202,38 @@ impl Encoder {
                 qkv: qkv.transposed(precision),
                 attn_out: linear(&l.pp(names.attn_out), h, h)?.transposed(precision),
                 attn_norm: norm(&l.pp(names.attn_norm), h)?,
-                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?.transposed(precision),
-                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?.transposed(precision),
+                up: linear(&l.pp("intermediate.dense"), h, cfg.intermediate_size)?
+                    .transposed(precision),
+                down: linear(&l.pp("output.dense"), cfg.intermediate_size, h)?
+                    .transposed(precision),
                 out_norm: norm(&l.pp("output.LayerNorm"), h)?,
             });
         }
         let relative = if mpnet {
             let buckets = cfg.relative_attention_num_buckets;
-            let table = tensor(&vb.pp("encoder.relative_attention_bias"), &[buckets, heads], "weight")?;
+            let table = tensor(
+                &vb.pp("encoder.relative_attention_bias"),
+                &[buckets, heads],
+                "weight",
+            )?;
             Some(RelativeBias { table, buckets })
         } else {
             None
         };
         let position_offset = if mpnet { cfg.pad_token_id + 1 } else { 0 };
         if position_offset >= cfg.max_position_embeddings {
-            return Err(format!("pad_token_id {} leaves no positions", cfg.pad_token_id));
+            return Err(format!(
+                "pad_token_id {} leaves no positions",
+                cfg.pad_token_id
+            ));
         }
         Ok(Self {
             word: tensor(&emb.pp("word_embeddings"), &[cfg.vocab_size, h], "weight")?,
-            position: tensor(&emb.pp("position_embeddings"), &[cfg.max_position_embeddings, h], "weight")?,
+            position: tensor(
+                &emb.pp("position_embeddings"),
+                &[cfg.max_position_embeddings, h],
+                "weight",
+            )?,
             position_offset,
             token_type0,
             relative,
@@ -211,7 +253,11 @@ impl Encoder {
 
     /// "i8" when the linear layers run quantised, "f16w" from f16 panels, else "f32".
     pub(crate) fn numerics(&self) -> &'static str {
-        match self.layers.first().map(|l| (l.qkv.quant.is_some(), l.qkv.packed.is_some())) {
+        match self
+            .layers
+            .first()
+            .map(|l| (l.qkv.quant.is_some(), l.qkv.packed.is_some()))
+        {
             Some((true, _)) => "i8",
             Some((_, true)) => "f16w",
             _ => "f32",
@@ -241,7 +287,11 @@ impl Encoder {
         let h = self.hidden;
         let total: usize = seqs.iter().map(|s| s.len()).sum();
         if let Some(s) = seqs.iter().find(|s| s.len() > self.max_positions) {
-            return Err(format!("{} tokens exceed the model's {} positions", s.len(), self.max_positions));
+            return Err(format!(
+                "{} tokens exceed the model's {} positions",
+                s.len(),
+                self.max_positions
+            ));
         }
         let mut x = vec![0f32; total * h];
         let mut rows = x.chunks_exact_mut(h);
@@ -249,13 +299,21 @@ impl Encoder {
             for (pos, &id) in seq.iter().enumerate() {
                 let id = id as usize;
                 if id >= self.vocab {
-                    return Err(format!("token id {id} is outside the vocabulary of {}", self.vocab));
+                    return Err(format!(
+                        "token id {id} is outside the vocabulary of {}",
+                        self.vocab
+                    ));
                 }
                 let row = rows.next().expect("one row per token");
                 let word = &self.word[id * h..(id + 1) * h];
                 let pos = pos + self.position_offset;
                 let position = &self.position[pos * h..(pos + 1) * h];
-                for (((r, w), t), p) in row.iter_mut().zip(word).zip(&self.token_type0).zip(position) {
+                for (((r, w), t), p) in row
+                    .iter_mut()
+                    .zip(word)
+                    .zip(&self.token_type0)
+                    .zip(position)
+                {
                     *r = (w + t) + p;
                 }
             }
@@ -446,7 +504,12 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     // Eight partial sums keep the loop vectorised.
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (x, y) in ca.zip(cb) {
         for l in 0..8 {
             acc[l] += x[l] * y[l];
@@ -500,7 +563,12 @@ mod tests {
         x.chunks_exact(inp)
             .flat_map(|row| {
                 (0..out).map(move |o| {
-                    bias[o] + row.iter().zip(&w_out_inp[o * inp..(o + 1) * inp]).map(|(a, b)| a * b).sum::<f32>()
+                    bias[o]
+                        + row
+                            .iter()
+                            .zip(&w_out_inp[o * inp..(o + 1) * inp])
+                            .map(|(a, b)| a * b)
+                            .sum::<f32>()
                 })
             })
             .collect()
@@ -511,27 +579,61 @@ mod tests {
     #[test]
     fn linear_layers_match_a_plain_matrix_product() {
         let (inp, out) = (43, 48);
-        let w: Vec<f32> = (0..inp * out).map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0).collect();
+        let w: Vec<f32> = (0..inp * out)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0)
+            .collect();
         let bias: Vec<f32> = (0..out).map(|i| i as f32 / 10.0).collect();
         let rounded: Vec<f32> = w.iter().map(|&v| half::f16::from_f32(v).to_f32()).collect();
         for rows in 1..=14 {
-            let x: Vec<f32> = (0..rows * inp).map(|i| ((i * 13 % 29) as f32 - 14.0) / 7.0).collect();
+            let x: Vec<f32> = (0..rows * inp)
+                .map(|i| ((i * 13 % 29) as f32 - 14.0) / 7.0)
+                .collect();
             let want = naive(&x, &w, &bias, inp, out);
             // The packed kernel reads f16 weights: it must equal the product with rounded weights.
             let want16 = naive(&x, &rounded, &bias, inp, out);
-            let fast =
-                Linear { weight: w.clone(), packed: None, quant: None, bias: bias.clone(), inp, out }.transposed(Precision::Full);
-            let general =
-                Linear { weight: transpose(&w, out, inp), packed: None, quant: None, bias: bias.clone(), inp, out };
-            let expected = if fast.packed.is_some() { &want16 } else { &want };
+            let fast = Linear {
+                weight: w.clone(),
+                packed: None,
+                quant: None,
+                bias: bias.clone(),
+                inp,
+                out,
+            }
+            .transposed(Precision::Full);
+            let general = Linear {
+                weight: transpose(&w, out, inp),
+                packed: None,
+                quant: None,
+                bias: bias.clone(),
+                inp,
+                out,
+            };
+            let expected = if fast.packed.is_some() {
+                &want16
+            } else {
+                &want
+            };
             for (lin, want) in [(&fast, expected), (&general, &want)] {
                 let got = matmul(&x, lin, None);
-                let worst = got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
-                assert!(worst < 1e-4, "rows {rows}, packed {}: {worst}", lin.packed.is_some());
+                let worst = got
+                    .iter()
+                    .zip(want)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0f32, f32::max);
+                assert!(
+                    worst < 1e-4,
+                    "rows {rows}, packed {}: {worst}",
+                    lin.packed.is_some()
+                );
             }
             let residual = vec![1.0f32; rows * out];
             let got = matmul(&x, &fast, Some(&residual));
-            assert!(got.iter().zip(expected).all(|(a, b)| (a - b - 1.0).abs() < 1e-4), "residual, rows {rows}");
+            assert!(
+                got.iter()
+                    .zip(expected)
+                    .all(|(a, b)| (a - b - 1.0).abs() < 1e-4),
+                "residual, rows {rows}"
+            );
         }
     }
 
@@ -540,11 +642,29 @@ mod tests {
     #[test]
     fn relative_buckets_match_the_reference() {
         let reference = [
-            (0, 0), (-1, 1), (-7, 7), (-8, 8), (-12, 9), (-16, 10), (-100, 15), (-127, 15), (-128, 15),
-            (-200, 15), (1, 17), (7, 23), (8, 24), (16, 26), (100, 31), (200, 31),
+            (0, 0),
+            (-1, 1),
+            (-7, 7),
+            (-8, 8),
+            (-12, 9),
+            (-16, 10),
+            (-100, 15),
+            (-127, 15),
+            (-128, 15),
+            (-200, 15),
+            (1, 17),
+            (7, 23),
+            (8, 24),
+            (16, 26),
+            (100, 31),
+            (200, 31),
         ];
         for (distance, bucket) in reference {
-            assert_eq!(relative_bucket(distance, 32, 128), bucket, "distance {distance}");
+            assert_eq!(
+                relative_bucket(distance, 32, 128),
+                bucket,
+                "distance {distance}"
+            );
         }
     }
 }

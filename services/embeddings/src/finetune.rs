@@ -31,7 +31,16 @@ pub struct FineTuneOptions {
 
 impl Default for FineTuneOptions {
     fn default() -> Self {
-        Self { layers: 2, epochs: 3, batch: 32, lr: 1e-4, head_lr: 1e-2, scale: 20.0, dropout: 0.1, seed: 42 }
+        Self {
+            layers: 2,
+            epochs: 3,
+            batch: 32,
+            lr: 1e-4,
+            head_lr: 1e-2,
+            scale: 20.0,
+            dropout: 0.1,
+            seed: 42,
+        }
     }
 }
 
@@ -52,24 +61,47 @@ struct TopLayer {
     out_norm: (Var, Var),
 }
 
-const LINEARS: [&str; 6] =
-    ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense"];
+const LINEARS: [&str; 6] = [
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+];
 
 impl TopLayer {
     fn load(map: &HashMap<String, Tensor>, prefix: &str, index: usize) -> Result<Self, EmbedError> {
         let get = |name: &str| -> Result<Tensor, EmbedError> {
             let key = format!("{prefix}encoder.layer.{index}.{name}");
-            map.get(&key).cloned().ok_or_else(|| err(format!("weights lack {key}")))
+            map.get(&key)
+                .cloned()
+                .ok_or_else(|| err(format!("weights lack {key}")))
         };
         let linear = |name: &str| -> Result<(Var, Var), EmbedError> {
-            let w = get(&format!("{name}.weight"))?.to_dtype(DType::F32).and_then(|w| w.t()?.contiguous()).map_err(err)?;
-            let b = get(&format!("{name}.bias"))?.to_dtype(DType::F32).map_err(err)?;
-            Ok((Var::from_tensor(&w).map_err(err)?, Var::from_tensor(&b).map_err(err)?))
+            let w = get(&format!("{name}.weight"))?
+                .to_dtype(DType::F32)
+                .and_then(|w| w.t()?.contiguous())
+                .map_err(err)?;
+            let b = get(&format!("{name}.bias"))?
+                .to_dtype(DType::F32)
+                .map_err(err)?;
+            Ok((
+                Var::from_tensor(&w).map_err(err)?,
+                Var::from_tensor(&b).map_err(err)?,
+            ))
         };
         let norm = |name: &str| -> Result<(Var, Var), EmbedError> {
-            let g = get(&format!("{name}.weight"))?.to_dtype(DType::F32).map_err(err)?;
-            let b = get(&format!("{name}.bias"))?.to_dtype(DType::F32).map_err(err)?;
-            Ok((Var::from_tensor(&g).map_err(err)?, Var::from_tensor(&b).map_err(err)?))
+            let g = get(&format!("{name}.weight"))?
+                .to_dtype(DType::F32)
+                .map_err(err)?;
+            let b = get(&format!("{name}.bias"))?
+                .to_dtype(DType::F32)
+                .map_err(err)?;
+            Ok((
+                Var::from_tensor(&g).map_err(err)?,
+                Var::from_tensor(&b).map_err(err)?,
+            ))
         };
         Ok(Self {
             index,
@@ -85,12 +117,23 @@ impl TopLayer {
     }
 
     fn linears(&self) -> [&(Var, Var); 6] {
-        [&self.q, &self.k, &self.v, &self.attn_out, &self.up, &self.down]
+        [
+            &self.q,
+            &self.k,
+            &self.v,
+            &self.attn_out,
+            &self.up,
+            &self.down,
+        ]
     }
 
     fn vars(&self) -> Vec<Var> {
         let mut out = Vec::new();
-        for (w, b) in self.linears().into_iter().chain([&self.attn_norm, &self.out_norm]) {
+        for (w, b) in self
+            .linears()
+            .into_iter()
+            .chain([&self.attn_norm, &self.out_norm])
+        {
             out.push(w.clone());
             out.push(b.clone());
         }
@@ -101,10 +144,19 @@ impl TopLayer {
     fn store(&self, map: &mut HashMap<String, Tensor>, prefix: &str) -> Result<(), EmbedError> {
         let base = format!("{prefix}encoder.layer.{}.", self.index);
         for (name, (w, b)) in LINEARS.iter().zip(self.linears()) {
-            map.insert(format!("{base}{name}.weight"), w.as_tensor().t().and_then(|t| t.contiguous()).map_err(err)?);
+            map.insert(
+                format!("{base}{name}.weight"),
+                w.as_tensor()
+                    .t()
+                    .and_then(|t| t.contiguous())
+                    .map_err(err)?,
+            );
             map.insert(format!("{base}{name}.bias"), b.as_tensor().clone());
         }
-        for (name, (g, b)) in [("attention.output.LayerNorm", &self.attn_norm), ("output.LayerNorm", &self.out_norm)] {
+        for (name, (g, b)) in [
+            ("attention.output.LayerNorm", &self.attn_norm),
+            ("output.LayerNorm", &self.out_norm),
+        ] {
             map.insert(format!("{base}{name}.weight"), g.as_tensor().clone());
             map.insert(format!("{base}{name}.bias"), b.as_tensor().clone());
         }
@@ -112,34 +164,70 @@ impl TopLayer {
     }
 
     /// `x`: `[b·t, h]` rows; `mask`: additive `[b, 1, 1, t]`.
-    fn forward(&self, x: &Tensor, mask: &Tensor, b: usize, t: usize, heads: usize, train: f32) -> candle_core::Result<Tensor> {
+    fn forward(
+        &self,
+        x: &Tensor,
+        mask: &Tensor,
+        b: usize,
+        t: usize,
+        heads: usize,
+        train: f32,
+    ) -> candle_core::Result<Tensor> {
         let h = x.dim(1)?;
         let d = h / heads;
-        let lin = |x: &Tensor, (w, bias): &(Var, Var)| x.matmul(w.as_tensor())?.broadcast_add(bias.as_tensor());
+        let lin = |x: &Tensor, (w, bias): &(Var, Var)| {
+            x.matmul(w.as_tensor())?.broadcast_add(bias.as_tensor())
+        };
         let split = |x: Tensor| x.reshape((b, t, heads, d))?.transpose(1, 2)?.contiguous();
-        let (q, k, v) = (split(lin(x, &self.q)?)?, split(lin(x, &self.k)?)?, split(lin(x, &self.v)?)?);
+        let (q, k, v) = (
+            split(lin(x, &self.q)?)?,
+            split(lin(x, &self.k)?)?,
+            split(lin(x, &self.v)?)?,
+        );
         let scores = (q.matmul(&k.t()?.contiguous()?)? / (d as f64).sqrt())?.broadcast_add(mask)?;
         let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
-        let ctx = probs.matmul(&v)?.transpose(1, 2)?.contiguous()?.reshape((b * t, h))?;
-        let y = norm(&(dropout(&lin(&ctx, &self.attn_out)?, train)? + x)?, &self.attn_norm)?;
+        let ctx = probs
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .contiguous()?
+            .reshape((b * t, h))?;
+        let y = norm(
+            &(dropout(&lin(&ctx, &self.attn_out)?, train)? + x)?,
+            &self.attn_norm,
+        )?;
         let up = lin(&y, &self.up)?.gelu_erf()?;
-        norm(&(dropout(&lin(&up, &self.down)?, train)? + &y)?, &self.out_norm)
+        norm(
+            &(dropout(&lin(&up, &self.down)?, train)? + &y)?,
+            &self.out_norm,
+        )
     }
 }
 
 fn dropout(x: &Tensor, p: f32) -> candle_core::Result<Tensor> {
-    if p > 0.0 { candle_nn::ops::dropout(x, p) } else { Ok(x.clone()) }
+    if p > 0.0 {
+        candle_nn::ops::dropout(x, p)
+    } else {
+        Ok(x.clone())
+    }
 }
 
 fn norm(x: &Tensor, (g, b): &(Var, Var)) -> candle_core::Result<Tensor> {
     let mean = x.mean_keepdim(D::Minus1)?;
     let xc = x.broadcast_sub(&mean)?;
     let var = xc.sqr()?.mean_keepdim(D::Minus1)?;
-    xc.broadcast_div(&(var + 1e-12)?.sqrt()?)?.broadcast_mul(g.as_tensor())?.broadcast_add(b.as_tensor())
+    xc.broadcast_div(&(var + 1e-12)?.sqrt()?)?
+        .broadcast_mul(g.as_tensor())?
+        .broadcast_add(b.as_tensor())
 }
 
 /// Mean over real tokens, scaled to unit length: `[b·t, h]` → `[b, h]`.
-fn pool(x: &Tensor, keep: &Tensor, lens: &Tensor, b: usize, t: usize) -> candle_core::Result<Tensor> {
+fn pool(
+    x: &Tensor,
+    keep: &Tensor,
+    lens: &Tensor,
+    b: usize,
+    t: usize,
+) -> candle_core::Result<Tensor> {
     let h = x.dim(1)?;
     let sum = x.reshape((b, t, h))?.broadcast_mul(keep)?.sum(1)?;
     unit(&sum.broadcast_div(lens)?)
@@ -159,15 +247,29 @@ struct Batch {
     t: usize,
 }
 
-fn batch(states: &[Vec<f32>], items: &[usize], h: usize, dev: &Device) -> candle_core::Result<Batch> {
-    let (b, t) = (items.len(), items.iter().map(|&i| states[i].len() / h).max().unwrap_or(1));
+fn batch(
+    states: &[Vec<f32>],
+    items: &[usize],
+    h: usize,
+    dev: &Device,
+) -> candle_core::Result<Batch> {
+    let (b, t) = (
+        items.len(),
+        items
+            .iter()
+            .map(|&i| states[i].len() / h)
+            .max()
+            .unwrap_or(1),
+    );
     let mut x = vec![0f32; b * t * h];
     let mut keep = vec![0f32; b * t];
     let mut lens = Vec::with_capacity(b);
     for (row, &i) in items.iter().enumerate() {
         let len = states[i].len() / h;
         x[row * t * h..row * t * h + len * h].copy_from_slice(&states[i]);
-        keep[row * t..row * t + len].iter_mut().for_each(|k| *k = 1.0);
+        keep[row * t..row * t + len]
+            .iter_mut()
+            .for_each(|k| *k = 1.0);
         lens.push(len as f32);
     }
     let mask: Vec<f32> = keep.iter().map(|k| (1.0 - k) * -10_000.0).collect();
@@ -211,18 +313,26 @@ pub fn fine_tune(
         return Err(err("every text needs a label below the class count"));
     }
     if !model.is_bert() {
-        return Err(err("fine-tuning supports BERT encoders such as MiniLM; this model is MPNet"));
+        return Err(err(
+            "fine-tuning supports BERT encoders such as MiniLM; this model is MPNet",
+        ));
     }
     let n = model.layer_count();
     if opts.layers == 0 || opts.layers > n {
-        return Err(err(format!("the model has {n} layers: tune 1 to {n} of them, not {}", opts.layers)));
+        return Err(err(format!(
+            "the model has {n} layers: tune 1 to {n} of them, not {}",
+            opts.layers
+        )));
     }
     if opts.epochs == 0 || opts.batch == 0 {
         return Err(err("epochs and batch size must be at least 1"));
     }
     let finite_positive = |x: f64| x.is_finite() && x > 0.0;
     if !finite_positive(opts.lr) || !finite_positive(opts.head_lr) {
-        return Err(err(format!("learning rates must be positive numbers, not {} and {}", opts.lr, opts.head_lr)));
+        return Err(err(format!(
+            "learning rates must be positive numbers, not {} and {}",
+            opts.lr, opts.head_lr
+        )));
     }
     let dev = Device::Cpu;
     let ids = model.token_ids(texts)?;
@@ -230,19 +340,32 @@ pub fn fine_tune(
     let h = model.dim();
     let states = model.states(&ids, frozen)?;
     let mut map = candle_core::safetensors::load(model.weights_path(), &dev).map_err(err)?;
-    let prefix = if map.contains_key("embeddings.word_embeddings.weight") { "" } else { "bert." };
-    let layers: Vec<TopLayer> =
-        (frozen..model.layer_count()).map(|i| TopLayer::load(&map, prefix, i)).collect::<Result<_, _>>()?;
+    let prefix = if map.contains_key("embeddings.word_embeddings.weight") {
+        ""
+    } else {
+        "bert."
+    };
+    let layers: Vec<TopLayer> = (frozen..model.layer_count())
+        .map(|i| TopLayer::load(&map, prefix, i))
+        .collect::<Result<_, _>>()?;
     let heads = model.heads();
     // The head starts at each label's mean embedding: training refines rather than discovers.
     let initial = model.embed(texts)?;
     let mut centroids = vec![0f32; classes * h];
     for (v, &l) in initial.iter().zip(labels) {
-        centroids[l * h..(l + 1) * h].iter_mut().zip(v).for_each(|(c, x)| *c += x);
+        centroids[l * h..(l + 1) * h]
+            .iter_mut()
+            .zip(v)
+            .for_each(|(c, x)| *c += x);
     }
-    let head = Var::from_tensor(&Tensor::from_vec(centroids, (classes, h), &dev).map_err(err)?).map_err(err)?;
+    let head = Var::from_tensor(&Tensor::from_vec(centroids, (classes, h), &dev).map_err(err)?)
+        .map_err(err)?;
     let vars: Vec<Var> = layers.iter().flat_map(TopLayer::vars).collect();
-    let params = |lr| ParamsAdamW { lr, weight_decay: 0.01, ..Default::default() };
+    let params = |lr| ParamsAdamW {
+        lr,
+        weight_decay: 0.01,
+        ..Default::default()
+    };
     let mut opt = AdamW::new(vars, params(opts.lr)).map_err(err)?;
     let mut head_opt = AdamW::new(vec![head.clone()], params(opts.head_lr)).map_err(err)?;
     let steps_per_epoch = texts.len().div_ceil(opts.batch);
@@ -250,7 +373,16 @@ pub fn fine_tune(
     let mut step = 0;
     let mut seed = opts.seed.max(1);
     // Vars update in place, so one step description serves every batch.
-    let step_in = Step { layers: &layers, head: &head, states: &states, labels, h, heads, opts, dev: &dev };
+    let step_in = Step {
+        layers: &layers,
+        head: &head,
+        states: &states,
+        labels,
+        h,
+        heads,
+        opts,
+        dev: &dev,
+    };
     for epoch in 0..opts.epochs {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         shuffle(&mut order, &mut seed);
@@ -268,7 +400,11 @@ pub fn fine_tune(
             let items = &batches[bi];
             // Linear warm-up over the first tenth, then linear decay.
             let frac = step as f64 / total_steps as f64;
-            let sched = if frac < 0.1 { frac / 0.1 } else { (1.0 - frac) / 0.9 };
+            let sched = if frac < 0.1 {
+                frac / 0.1
+            } else {
+                (1.0 - frac) / 0.9
+            };
             opt.set_learning_rate(opts.lr * sched.max(0.0));
             head_opt.set_learning_rate(opts.head_lr * sched.max(0.0));
             let (loss, grads) = step_in.run(items).map_err(err)?;
@@ -331,7 +467,10 @@ impl Step<'_> {
         let pooled = pool(&x, &bt.keep, &bt.lens, bt.b, bt.t)?;
         let logits = (pooled.matmul(&unit(self.head.as_tensor())?.t()?)? * self.opts.scale)?;
         let target: Vec<u32> = items.iter().map(|&i| self.labels[i] as u32).collect();
-        let loss = (candle_nn::loss::cross_entropy(&logits, &Tensor::from_vec(target, items.len(), self.dev)?)? * weight)?;
+        let loss = (candle_nn::loss::cross_entropy(
+            &logits,
+            &Tensor::from_vec(target, items.len(), self.dev)?,
+        )? * weight)?;
         Ok((loss.to_scalar::<f32>()?, loss.backward()?))
     }
 }

@@ -41,10 +41,19 @@ impl QuantLinear {
         assert!(w.len() == k * n && k.is_multiple_of(4) && n.is_multiple_of(16));
         let mut scales = vec![0f32; n];
         for row in w.chunks_exact(n) {
-            scales.iter_mut().zip(row).for_each(|(s, v)| *s = s.max(v.abs()));
+            scales
+                .iter_mut()
+                .zip(row)
+                .for_each(|(s, v)| *s = s.max(v.abs()));
         }
-        scales.iter_mut().for_each(|s| *s = if *s > 0.0 { *s / 127.0 } else { 1.0 });
-        let q = |r: usize, c: usize| (w[r * n + c] / scales[c]).round_ties_even().clamp(-127.0, 127.0) as i8;
+        scales
+            .iter_mut()
+            .for_each(|s| *s = if *s > 0.0 { *s / 127.0 } else { 1.0 });
+        let q = |r: usize, c: usize| {
+            (w[r * n + c] / scales[c])
+                .round_ties_even()
+                .clamp(-127.0, 127.0) as i8
+        };
         let mut packed = Vec::with_capacity(k * n);
         let mut col_sums = vec![0i32; n];
         for panel in (0..n).step_by(16) {
@@ -58,7 +67,13 @@ impl QuantLinear {
                 }
             }
         }
-        Self { packed, scales, col_sums, k, n }
+        Self {
+            packed,
+            scales,
+            col_sums,
+            k,
+            n,
+        }
     }
 
     /// `y (rows×n) += x (rows×k) · w`; only call it where [`available`] said yes for `k`, `n`.
@@ -83,7 +98,11 @@ impl QuantLinear {
         let mut y = Vec::with_capacity(sx.len() * n);
         for (row, s) in xq.chunks_exact(k).zip(&sx) {
             for c in 0..n {
-                let acc: i32 = row.iter().enumerate().map(|(r, &a)| (a as i32 - 128) * weight(r, c)).sum();
+                let acc: i32 = row
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &a)| (a as i32 - 128) * weight(r, c))
+                    .sum();
                 y.push(acc as f32 * s * self.scales[c]);
             }
         }
@@ -115,7 +134,10 @@ fn quantize_row(row: &[f32], out: &mut [u8]) -> f32 {
     let chunks = row.chunks_exact(16);
     let tail = chunks.remainder().iter().fold(0f32, |m, v| m.max(v.abs()));
     for chunk in chunks {
-        lanes.iter_mut().zip(chunk).for_each(|(m, v)| *m = if v.abs() > *m { v.abs() } else { *m });
+        lanes
+            .iter_mut()
+            .zip(chunk)
+            .for_each(|(m, v)| *m = if v.abs() > *m { v.abs() } else { *m });
     }
     let max = lanes.iter().fold(tail, |m, &v| m.max(v));
     let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
@@ -148,7 +170,15 @@ mod vnni {
     }
 
     #[target_feature(enable = "avx512f,avx512vnni")]
-    unsafe fn columns(xq: &[u8], sx: &[f32], w: &QuantLinear, y: *mut f32, rows: usize, c0: usize, c1: usize) {
+    unsafe fn columns(
+        xq: &[u8],
+        sx: &[f32],
+        w: &QuantLinear,
+        y: *mut f32,
+        rows: usize,
+        c0: usize,
+        c1: usize,
+    ) {
         let (k, n) = (w.k, w.n);
         crate::kernel::for_tiles(rows, c0, c1, TILE_COLS, 8, |r, c, left| {
             let t = Tile {
@@ -210,7 +240,9 @@ mod vnni {
                         let b0 = _mm512_loadu_si512(self.w.add(q * 64).cast());
                         let b1 = _mm512_loadu_si512(self.w.add(panel + q * 64).cast());
                         for r in 0..R {
-                            let a = _mm512_set1_epi32(self.x.add(r * k + q * 4).cast::<i32>().read_unaligned());
+                            let a = _mm512_set1_epi32(
+                                self.x.add(r * k + q * 4).cast::<i32>().read_unaligned(),
+                            );
                             acc[s][r][0] = _mm512_dpbusd_epi32(acc[s][r][0], a, b0);
                             acc[s][r][1] = _mm512_dpbusd_epi32(acc[s][r][1], a, b1);
                         }
@@ -248,7 +280,9 @@ mod tests {
     use super::*;
 
     fn weights(k: usize, n: usize) -> Vec<f32> {
-        (0..k * n).map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0).collect()
+        (0..k * n)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0)
+            .collect()
     }
 
     /// The kernel equals the plain-Rust quantised product for every row remainder of a tile and
@@ -262,11 +296,17 @@ mod tests {
         }
         let q = QuantLinear::quantize(&weights(k, n), k, n);
         for rows in (1..=18).chain([97]) {
-            let x: Vec<f32> = (0..rows * k).map(|i| ((i * 13 % 29) as f32 - 14.0) / 7.0).collect();
+            let x: Vec<f32> = (0..rows * k)
+                .map(|i| ((i * 13 % 29) as f32 - 14.0) / 7.0)
+                .collect();
             let mut y = vec![0.5f32; rows * n];
             q.matmul_acc(&x, &mut y);
             let want = q.reference(&x);
-            let worst = y.iter().zip(&want).map(|(a, b)| (a - 0.5 - b).abs()).fold(0f32, f32::max);
+            let worst = y
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - 0.5 - b).abs())
+                .fold(0f32, f32::max);
             assert!(worst < 1e-4, "rows {rows}: {worst}");
         }
     }
@@ -278,7 +318,9 @@ mod tests {
         let (k, n) = (384, 32);
         let w = weights(k, n);
         let q = QuantLinear::quantize(&w, k, n);
-        let x: Vec<f32> = (0..3 * k).map(|i| ((i * 7 % 31) as f32 - 15.0) / 9.0).collect();
+        let x: Vec<f32> = (0..3 * k)
+            .map(|i| ((i * 7 % 31) as f32 - 15.0) / 9.0)
+            .collect();
         let got = q.reference(&x);
         let (_, sx) = quantize_rows(&x, k);
         let (mut total_err, mut total_sq) = (0f32, 0f32);
@@ -286,9 +328,14 @@ mod tests {
             for c in 0..n {
                 let exact: f32 = (0..k).map(|i| row[i] * w[i * n + c]).sum();
                 let (dw, dx) = (q.scales[c] / 2.0, sx[r] / 2.0);
-                let bound: f32 = (0..k).map(|i| row[i].abs() * dw + w[i * n + c].abs() * dx + dw * dx).sum();
+                let bound: f32 = (0..k)
+                    .map(|i| row[i].abs() * dw + w[i * n + c].abs() * dx + dw * dx)
+                    .sum();
                 let err = (got[r * n + c] - exact).abs();
-                assert!(err <= bound * 1.001, "row {r} col {c}: error {err} over bound {bound}");
+                assert!(
+                    err <= bound * 1.001,
+                    "row {r} col {c}: error {err} over bound {bound}"
+                );
                 total_err += err;
                 total_sq += exact * exact;
             }

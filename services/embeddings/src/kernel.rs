@@ -29,7 +29,11 @@ pub(crate) fn pack(w: &[f32], k: usize, n: usize) -> Vec<u16> {
     let mut packed = Vec::with_capacity(w.len());
     for c in (0..n).step_by(PANEL) {
         for row in w.chunks_exact(n).take(k) {
-            packed.extend(row[c..c + PANEL].iter().map(|&v| half::f16::from_f32(v).to_bits()));
+            packed.extend(
+                row[c..c + PANEL]
+                    .iter()
+                    .map(|&v| half::f16::from_f32(v).to_bits()),
+            );
         }
     }
     packed
@@ -38,8 +42,13 @@ pub(crate) fn pack(w: &[f32], k: usize, n: usize) -> Vec<u16> {
 /// `y (rows×n) += x (rows×k) · w`, with `x`, `y` row-major and `w` from [`pack`]; only call it
 /// when [`available`] said yes for `n`.
 pub(crate) fn matmul_acc(x: &[f32], packed: &[u16], y: &mut [f32], k: usize, n: usize) {
-    assert!(k > 0 && x.len().is_multiple_of(k) && packed.len() == k * n && y.len() == x.len() / k * n);
-    assert!(available(n), "matmul_acc without AVX2/FMA/F16C or with n % 16 != 0");
+    assert!(
+        k > 0 && x.len().is_multiple_of(k) && packed.len() == k * n && y.len() == x.len() / k * n
+    );
+    assert!(
+        available(n),
+        "matmul_acc without AVX2/FMA/F16C or with n % 16 != 0"
+    );
     #[cfg(target_arch = "x86_64")]
     avx2::matmul(x, packed, y, k, n);
 }
@@ -63,7 +72,12 @@ impl Out {
 
 /// Runs `task(y, c0, c1)` over the `n` columns of `y` in 64-column pieces: on the rayon pool
 /// when the product (`work` multiply-adds) is worth waking a second thread for, else in line.
-pub(crate) fn column_tasks(y: &mut [f32], n: usize, work: usize, task: impl Fn(Out, usize, usize) + Sync) {
+pub(crate) fn column_tasks(
+    y: &mut [f32],
+    n: usize,
+    work: usize,
+    task: impl Fn(Out, usize, usize) + Sync,
+) {
     use rayon::prelude::*;
     let out = Out(y.as_mut_ptr());
     let run = |t: usize| task(out, t * TASK_COLS, ((t + 1) * TASK_COLS).min(n));
@@ -80,7 +94,14 @@ const ROW_BLOCK: usize = 96;
 /// Calls `tile(row, column, rows_left)` for every tile of columns `c0..c1`, a block of rows at a
 /// time, so the rows of a block pass over a tile's weights while they are in cache.
 #[inline(always)]
-pub(crate) fn for_tiles(rows: usize, c0: usize, c1: usize, cols: usize, tile_rows: usize, mut tile: impl FnMut(usize, usize, usize)) {
+pub(crate) fn for_tiles(
+    rows: usize,
+    c0: usize,
+    c1: usize,
+    cols: usize,
+    tile_rows: usize,
+    mut tile: impl FnMut(usize, usize, usize),
+) {
     for r0 in (0..rows).step_by(ROW_BLOCK) {
         let r1 = (r0 + ROW_BLOCK).min(rows);
         for c in (c0..c1).step_by(cols) {
@@ -148,7 +169,16 @@ mod avx2 {
 
     #[allow(clippy::too_many_arguments)]
     #[target_feature(enable = "avx2,fma,f16c")]
-    unsafe fn columns(x: *const f32, w: *const u16, y: *mut f32, rows: usize, k: usize, n: usize, c0: usize, c1: usize) {
+    unsafe fn columns(
+        x: *const f32,
+        w: *const u16,
+        y: *mut f32,
+        rows: usize,
+        k: usize,
+        n: usize,
+        c0: usize,
+        c1: usize,
+    ) {
         super::for_tiles(rows, c0, c1, super::PANEL, 6, |r, c, left| {
             let (xp, yp) = unsafe { (x.add(r * k), y.add(r * n + c)) };
             let wp = unsafe { w.add(c * k) };
@@ -172,7 +202,13 @@ mod avx2 {
     /// each panel per 6-row tile, which breaks the hardware prefetcher's stream (a third slower).
     #[inline]
     #[target_feature(enable = "avx2,fma,f16c")]
-    unsafe fn tile<const R: usize, const S: usize>(x: *const f32, k: usize, w: *const u16, n: usize, y: *mut f32) {
+    unsafe fn tile<const R: usize, const S: usize>(
+        x: *const f32,
+        k: usize,
+        w: *const u16,
+        n: usize,
+        y: *mut f32,
+    ) {
         let mut lo = [[_mm256_setzero_ps(); R]; S];
         let mut hi = [[_mm256_setzero_ps(); R]; S];
         let next = w.wrapping_add(k * 16);
@@ -220,10 +256,16 @@ mod tests {
         let mut v = vec![-3.0f32, -0.5, 0.0, 0.5, 3.0, 20.0];
         super::gelu(&mut v);
         // 0.5·x·(1 + erf(x/√2)) in float64 (Python's math.erf).
-        let want = [-0.004_049_694, -0.154_268_77, 0.0, 0.345_731_23, 2.995_950_3, 20.0];
+        let want = [
+            -0.004_049_694,
+            -0.154_268_77,
+            0.0,
+            0.345_731_23,
+            2.995_950_3,
+            20.0,
+        ];
         for (g, w) in v.iter().zip(want) {
             assert!((g - w).abs() < 1e-6 * w.abs().max(1.0), "{v:?}");
         }
     }
 }
-

@@ -10,13 +10,15 @@ mod encoder;
 mod finetune;
 mod int8;
 mod kernel;
-mod sentence;
 mod persist;
+mod sentence;
 
 pub use cache::{CacheStats, CachedEmbedder};
 pub use encoder::dot;
 pub use finetune::{FineTuneOptions, TuneProgress, fine_tune};
-pub use sentence::{DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MPNET_DIR, SentenceEncoder, models_root};
+pub use sentence::{
+    DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MPNET_DIR, SentenceEncoder, models_root,
+};
 
 /// How an encoder's linear layers compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -61,7 +61,9 @@ fn read_entries(r: &mut impl Read, dim: usize) -> io::Result<Vec<(String, Embedd
     }
     let file_dim = read_u32(r)? as usize;
     if file_dim != dim {
-        return Err(bad(format!("cache holds {file_dim}-dimensional vectors, the encoder makes {dim}")));
+        return Err(bad(format!(
+            "cache holds {file_dim}-dimensional vectors, the encoder makes {dim}"
+        )));
     }
     let count = read_u32(r)? as usize;
     let mut out = Vec::with_capacity(count.min(1 << 20));
@@ -75,7 +77,10 @@ fn read_entries(r: &mut impl Read, dim: usize) -> io::Result<Vec<(String, Embedd
         r.read_exact(&mut text)?;
         let text = String::from_utf8(text).map_err(|e| bad(e.to_string()))?;
         r.read_exact(&mut floats)?;
-        let v = floats.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let v = floats
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
         out.push((text, v));
     }
     Ok(out)
@@ -96,8 +101,12 @@ mod tests {
     struct Counting(std::sync::atomic::AtomicUsize);
     impl Embedder for Counting {
         fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
-            self.0.fetch_add(texts.len(), std::sync::atomic::Ordering::SeqCst);
-            Ok(texts.iter().map(|t| vec![t.len() as f32, 1.0, -2.5]).collect())
+            self.0
+                .fetch_add(texts.len(), std::sync::atomic::Ordering::SeqCst);
+            Ok(texts
+                .iter()
+                .map(|t| vec![t.len() as f32, 1.0, -2.5])
+                .collect())
         }
         fn dim(&self) -> usize {
             3
@@ -120,7 +129,11 @@ mod tests {
         assert_eq!(second.load_file(&path).unwrap(), 2);
         let v = second.embed(&["wörld", "hello"]).unwrap();
         assert_eq!(v, vec![vec![6.0, 1.0, -2.5], vec![5.0, 1.0, -2.5]]);
-        assert_eq!(second.inner().0.load(std::sync::atomic::Ordering::SeqCst), 0, "nothing re-embedded");
+        assert_eq!(
+            second.inner().0.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "nothing re-embedded"
+        );
     }
 
     #[test]
@@ -130,7 +143,10 @@ mod tests {
         assert_eq!(cache.load_file(&dir.path().join("none.bin")).unwrap(), 0);
         let junk = dir.path().join("junk.bin");
         std::fs::write(&junk, b"definitely not a cache").unwrap();
-        assert_eq!(cache.load_file(&junk).unwrap_err().kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            cache.load_file(&junk).unwrap_err().kind(),
+            io::ErrorKind::InvalidData
+        );
         let truncated = dir.path().join("truncated.bin");
         cache.embed(&["abc"]).unwrap();
         cache.save_file(&truncated).unwrap();

@@ -27,7 +27,9 @@ pub fn models_root() -> PathBuf {
     if let Some(dir) = std::env::var_os("SWITCHBOARD_MODELS").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".cache/switchboard/models")
 }
 
@@ -71,8 +73,11 @@ impl SentenceEncoder {
                 )))
             }
         };
-        let (weights, tok_path, cfg_path) =
-            (file("model.safetensors")?, file("tokenizer.json")?, file("config.json")?);
+        let (weights, tok_path, cfg_path) = (
+            file("model.safetensors")?,
+            file("tokenizer.json")?,
+            file("config.json")?,
+        );
         let unreadable = |path: &Path, e: &dyn std::fmt::Display| {
             EmbedError::ModelUnavailable(format!(
                 "{} is unreadable ({e}); run scripts/models.sh to reinstall it",
@@ -80,19 +85,32 @@ impl SentenceEncoder {
             ))
         };
         let cfg_text = std::fs::read_to_string(&cfg_path).map_err(|e| unreadable(&cfg_path, &e))?;
-        let config: BertConfig = serde_json::from_str(&cfg_text).map_err(|e| unreadable(&cfg_path, &e))?;
-        let mut tokenizer = Tokenizer::from_file(&tok_path).map_err(|e| unreadable(&tok_path, &e))?;
+        let config: BertConfig =
+            serde_json::from_str(&cfg_text).map_err(|e| unreadable(&cfg_path, &e))?;
+        let mut tokenizer =
+            Tokenizer::from_file(&tok_path).map_err(|e| unreadable(&tok_path, &e))?;
         // The shipped tokenizer pads every input to 128 tokens: pure waste for short utterances.
         tokenizer.with_padding(None);
         tokenizer
-            .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
+            .with_truncation(Some(TruncationParams {
+                max_length: MAX_TOKENS,
+                ..Default::default()
+            }))
             .map_err(|e| unreadable(&tok_path, &e))?;
         let device = Device::Cpu;
         // SAFETY: the weights file is memory-mapped read-only; nothing in this process writes it.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
             .map_err(|e| unreadable(&weights, &e))?;
-        let encoder = Encoder::load(vb, &config, precision).map_err(|e| unreadable(&weights, &e))?;
-        Ok(Self { encoder, tokenizer, batch: DEFAULT_BATCH, weights, config, precision })
+        let encoder =
+            Encoder::load(vb, &config, precision).map_err(|e| unreadable(&weights, &e))?;
+        Ok(Self {
+            encoder,
+            tokenizer,
+            batch: DEFAULT_BATCH,
+            weights,
+            config,
+            precision,
+        })
     }
 
     /// Names the forward's arithmetic (int8, f16 weights where the AVX2 kernel runs, or f32), so a
@@ -128,8 +146,16 @@ impl Embedder for SentenceEncoder {
 
     /// The model directory's name and the forward's arithmetic, e.g. `all-mpnet-base-v2/i8`.
     fn model_id(&self) -> String {
-        let name = self.weights.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy());
-        format!("{}/{}", name.as_deref().unwrap_or("unnamed"), self.numerics())
+        let name = self
+            .weights
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|n| n.to_string_lossy());
+        format!(
+            "{}/{}",
+            name.as_deref().unwrap_or("unnamed"),
+            self.numerics()
+        )
     }
 }
 
@@ -162,9 +188,13 @@ impl SentenceEncoder {
     }
 
     /// The same model with the given tensors (all of them, by safetensors name) as weights.
-    pub(crate) fn with_weights(&self, tensors: HashMap<String, Tensor>) -> Result<Self, EmbedError> {
+    pub(crate) fn with_weights(
+        &self,
+        tensors: HashMap<String, Tensor>,
+    ) -> Result<Self, EmbedError> {
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-        let encoder = Encoder::load(vb, &self.config, self.precision).map_err(EmbedError::Inference)?;
+        let encoder =
+            Encoder::load(vb, &self.config, self.precision).map_err(EmbedError::Inference)?;
         Ok(Self {
             encoder,
             tokenizer: self.tokenizer.clone(),
@@ -184,7 +214,11 @@ impl SentenceEncoder {
     }
 
     /// Each text's token states after the first `layers` layers, computed in length-sorted batches.
-    pub(crate) fn states(&self, ids: &[Vec<u32>], layers: usize) -> Result<Vec<Vec<f32>>, EmbedError> {
+    pub(crate) fn states(
+        &self,
+        ids: &[Vec<u32>],
+        layers: usize,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
         let h = self.encoder.hidden();
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| ids[i].len());
@@ -192,7 +226,10 @@ impl SentenceEncoder {
         on_worker(|| {
             for chunk in order.chunks(self.batch) {
                 let seqs: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-                let x = self.encoder.states(&seqs, layers).map_err(EmbedError::Inference)?;
+                let x = self
+                    .encoder
+                    .states(&seqs, layers)
+                    .map_err(EmbedError::Inference)?;
                 let mut start = 0;
                 for &i in chunk {
                     out[i] = x[start * h..(start + ids[i].len()) * h].to_vec();

@@ -16,7 +16,13 @@ fn norm(v: &[f32]) -> f32 {
 #[test]
 fn vectors_have_model_dimension_and_unit_norm() {
     let m = model();
-    let out = m.embed(&["I lost my card", "hello", "What is the exchange rate for euros?"]).unwrap();
+    let out = m
+        .embed(&[
+            "I lost my card",
+            "hello",
+            "What is the exchange rate for euros?",
+        ])
+        .unwrap();
     assert_eq!(m.dim(), 384);
     assert_eq!(out.len(), 3);
     for v in &out {
@@ -54,11 +60,21 @@ fn batching_and_reordering_do_not_change_vectors() {
     ];
     let m = model();
     let batched = m.embed(&texts).unwrap();
-    let small_batches = SentenceEncoder::minilm().unwrap().with_batch_size(2).embed(&texts).unwrap();
+    let small_batches = SentenceEncoder::minilm()
+        .unwrap()
+        .with_batch_size(2)
+        .embed(&texts)
+        .unwrap();
     for (i, text) in texts.iter().enumerate() {
         let single = m.embed(&[text]).unwrap().remove(0);
-        assert!(cosine(&single, &batched[i]) > 0.9999, "{text}: padding leaked into the mean");
-        assert!(cosine(&single, &small_batches[i]) > 0.9999, "{text}: sub-batch order mixed up");
+        assert!(
+            cosine(&single, &batched[i]) > 0.9999,
+            "{text}: padding leaked into the mean"
+        );
+        assert!(
+            cosine(&single, &small_batches[i]) > 0.9999,
+            "{text}: sub-batch order mixed up"
+        );
     }
 }
 
@@ -66,12 +82,18 @@ fn batching_and_reordering_do_not_change_vectors() {
 fn matches_reference_values_from_an_independent_implementation() {
     // First components and one similarity computed by a plain numpy BERT forward pass over the
     // same safetensors (mean pooling + L2 norm, as sentence-transformers does).
-    let v = model().embed(&["This is an example sentence", "Each sentence is converted"]).unwrap();
+    let v = model()
+        .embed(&["This is an example sentence", "Each sentence is converted"])
+        .unwrap();
     let expected_first = REFERENCE_FIRST;
     for (got, want) in v[0].iter().zip(expected_first) {
         assert!((got - want).abs() < 1e-4, "got {:?}", &v[0][..4]);
     }
-    assert!((cosine(&v[0], &v[1]) - REFERENCE_COSINE).abs() < 1e-4, "{}", cosine(&v[0], &v[1]));
+    assert!(
+        (cosine(&v[0], &v[1]) - REFERENCE_COSINE).abs() < 1e-4,
+        "{}",
+        cosine(&v[0], &v[1])
+    );
 }
 
 /// From a float64 numpy re-implementation of the encoder (not committed: a one-off check); they
@@ -94,7 +116,9 @@ fn empty_batch_gives_no_vectors() {
 #[test]
 fn missing_model_names_path_and_fix() {
     let dir = std::env::temp_dir().join("switchboard-no-such-model");
-    let err = SentenceEncoder::load(&dir).err().expect("loading from a missing dir fails");
+    let err = SentenceEncoder::load(&dir)
+        .err()
+        .expect("loading from a missing dir fails");
     let msg = err.to_string();
     assert!(matches!(err, EmbedError::ModelUnavailable(_)));
     assert!(msg.contains("switchboard-no-such-model"), "{msg}");
@@ -118,7 +142,11 @@ impl Embedder for Counting {
 fn cache_serves_repeats_without_calling_the_encoder() {
     let cached = CachedEmbedder::new(Counting(AtomicUsize::new(0)), 100);
     let first = cached.embed(&["a", "bb", "a"]).unwrap();
-    assert_eq!(cached.inner().0.load(Ordering::SeqCst), 2, "duplicate in one batch encoded once");
+    assert_eq!(
+        cached.inner().0.load(Ordering::SeqCst),
+        2,
+        "duplicate in one batch encoded once"
+    );
     let second = cached.embed(&["bb", "a", "ccc"]).unwrap();
     assert_eq!(cached.inner().0.load(Ordering::SeqCst), 3);
     assert_eq!(first[0], vec![1.0, 1.0]);
@@ -164,7 +192,9 @@ fn candle_bert_reference(texts: &[&str]) -> Vec<Embedding> {
     }
     let ids = Tensor::from_vec(ids, (texts.len(), len), &Device::Cpu).unwrap();
     let mask_t = Tensor::from_vec(mask.clone(), (texts.len(), len), &Device::Cpu).unwrap();
-    let hidden = bert.forward(&ids, &ids.zeros_like().unwrap(), Some(&mask_t)).unwrap();
+    let hidden = bert
+        .forward(&ids, &ids.zeros_like().unwrap(), Some(&mask_t))
+        .unwrap();
     let hidden: Vec<Vec<Vec<f32>>> = hidden.to_vec3().unwrap();
     hidden
         .iter()
@@ -177,8 +207,9 @@ fn candle_bert_reference(texts: &[&str]) -> Vec<Embedding> {
                 .flat_map(|(t, _)| t.iter().copied())
                 .collect();
             let n = (real.len() / 384) as f32;
-            let mut mean: Vec<f32> =
-                (0..384).map(|d| real.iter().skip(d).step_by(384).sum::<f32>() / n).collect();
+            let mut mean: Vec<f32> = (0..384)
+                .map(|d| real.iter().skip(d).step_by(384).sum::<f32>() / n)
+                .collect();
             let norm = norm(&mean);
             mean.iter_mut().for_each(|v| *v /= norm);
             mean
@@ -198,20 +229,47 @@ fn padding_free_forward_matches_candle_bert_within_1e4() {
         "What is the exchange rate?",
     ];
     let want = candle_bert_reference(&texts);
-    for m in [model(), &SentenceEncoder::minilm().unwrap().with_batch_size(3)] {
+    for m in [
+        model(),
+        &SentenceEncoder::minilm().unwrap().with_batch_size(3),
+    ] {
         let got = m.embed(&texts).unwrap();
         for ((text, g), w) in texts.iter().zip(&got).zip(&want) {
-            let worst = g.iter().zip(w).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+            let worst = g
+                .iter()
+                .zip(w)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
             assert!(worst < 1e-4, "{text}: max abs difference {worst}");
         }
     }
 }
 
 const GROUPS: [[&str; 4]; 4] = [
-    ["how do I reset my password", "forgot my password", "I can't log in, I lost my password", "change my login password"],
-    ["where is my card", "my card has not arrived", "card delivery is late", "when will my new card come"],
-    ["what is the exchange rate", "how much is a euro in dollars", "currency conversion rate today", "rate for converting pounds"],
-    ["close my account", "I want to delete my account", "how can I cancel my account", "shut down my account please"],
+    [
+        "how do I reset my password",
+        "forgot my password",
+        "I can't log in, I lost my password",
+        "change my login password",
+    ],
+    [
+        "where is my card",
+        "my card has not arrived",
+        "card delivery is late",
+        "when will my new card come",
+    ],
+    [
+        "what is the exchange rate",
+        "how much is a euro in dollars",
+        "currency conversion rate today",
+        "rate for converting pounds",
+    ],
+    [
+        "close my account",
+        "I want to delete my account",
+        "how can I cancel my account",
+        "shut down my account please",
+    ],
 ];
 
 /// Mean cosine of same-label pairs minus that of different-label pairs.
@@ -235,7 +293,14 @@ fn fine_tuning_pulls_each_labels_sentences_together_and_leaves_the_base_alone() 
     let texts: Vec<&str> = GROUPS.iter().flatten().copied().collect();
     let labels: Vec<usize> = (0..texts.len()).map(|i| i / 4).collect();
     let before = model().embed(&texts).unwrap();
-    let opts = FineTuneOptions { layers: 1, epochs: 4, batch: 4, dropout: 0.0, lr: 3e-4, ..Default::default() };
+    let opts = FineTuneOptions {
+        layers: 1,
+        epochs: 4,
+        batch: 4,
+        dropout: 0.0,
+        lr: 3e-4,
+        ..Default::default()
+    };
     let mut reports = 0;
     let tuned = fine_tune(model(), &texts, &labels, 4, &opts, &mut |_, _, _, loss| {
         assert!(loss.is_finite());
@@ -245,26 +310,75 @@ fn fine_tuning_pulls_each_labels_sentences_together_and_leaves_the_base_alone() 
     assert_eq!(reports, 16, "one report per batch");
     let after = tuned.embed(&texts).unwrap();
     assert!(after.iter().all(|v| (norm(v) - 1.0).abs() < 1e-4));
-    let (was, now) = (label_margin(&before, &labels), label_margin(&after, &labels));
+    let (was, now) = (
+        label_margin(&before, &labels),
+        label_margin(&after, &labels),
+    );
     assert!(now > was + 0.05, "margin {was} -> {now}");
-    assert_eq!(model().embed(&texts).unwrap(), before, "the base model is unchanged");
+    assert_eq!(
+        model().embed(&texts).unwrap(),
+        before,
+        "the base model is unchanged"
+    );
 }
 
 #[test]
 fn fine_tuning_rejects_bad_labels_and_options_precisely() {
-    let err = fine_tune(model(), &["a b", "c d"], &[0, 2], 2, &FineTuneOptions::default(), &mut |_, _, _, _| {})
-        .err()
-        .expect("label 2 of 2 classes");
-    assert!(err.to_string().contains("label below the class count"), "{err}");
+    let err = fine_tune(
+        model(),
+        &["a b", "c d"],
+        &[0, 2],
+        2,
+        &FineTuneOptions::default(),
+        &mut |_, _, _, _| {},
+    )
+    .err()
+    .expect("label 2 of 2 classes");
+    assert!(
+        err.to_string().contains("label below the class count"),
+        "{err}"
+    );
     let none = |_: usize, _: usize, _: usize, _: f32| {};
     for (opts, says) in [
-        (FineTuneOptions { layers: 0, ..Default::default() }, "tune 1 to 6 of them, not 0"),
-        (FineTuneOptions { layers: 7, ..Default::default() }, "tune 1 to 6 of them, not 7"),
-        (FineTuneOptions { epochs: 0, ..Default::default() }, "epochs and batch size must be at least 1"),
-        (FineTuneOptions { lr: f64::NAN, ..Default::default() }, "learning rates must be positive numbers, not NaN"),
-        (FineTuneOptions { head_lr: -1.0, ..Default::default() }, "learning rates must be positive numbers"),
+        (
+            FineTuneOptions {
+                layers: 0,
+                ..Default::default()
+            },
+            "tune 1 to 6 of them, not 0",
+        ),
+        (
+            FineTuneOptions {
+                layers: 7,
+                ..Default::default()
+            },
+            "tune 1 to 6 of them, not 7",
+        ),
+        (
+            FineTuneOptions {
+                epochs: 0,
+                ..Default::default()
+            },
+            "epochs and batch size must be at least 1",
+        ),
+        (
+            FineTuneOptions {
+                lr: f64::NAN,
+                ..Default::default()
+            },
+            "learning rates must be positive numbers, not NaN",
+        ),
+        (
+            FineTuneOptions {
+                head_lr: -1.0,
+                ..Default::default()
+            },
+            "learning rates must be positive numbers",
+        ),
     ] {
-        let err = fine_tune(model(), &["a b", "c d"], &[0, 1], 2, &opts, &mut { none }).err().expect("bad options");
+        let err = fine_tune(model(), &["a b", "c d"], &[0, 1], 2, &opts, &mut { none })
+            .err()
+            .expect("bad options");
         assert!(err.to_string().contains(says), "{err}");
     }
 }
@@ -287,7 +401,11 @@ fn mpnet_matches_the_reference_forward() {
         assert!((norm(got) - 1.0).abs() < 1e-4);
         for (g, w) in got.iter().zip(want) {
             // f16 weight panels move components by about 1e-4.
-            assert!((g - w).abs() < 1.5e-3, "got {:?}, want {want:?}", &got[..want.len()]);
+            assert!(
+                (g - w).abs() < 1.5e-3,
+                "got {:?}, want {want:?}",
+                &got[..want.len()]
+            );
         }
     }
     let other = m.embed(&["Each sentence is converted"]).unwrap().remove(0);
@@ -297,9 +415,16 @@ fn mpnet_matches_the_reference_forward() {
 #[test]
 fn fine_tuning_refuses_mpnet() {
     let m = SentenceEncoder::mpnet().expect("all-mpnet-base-v2 installed (scripts/models.sh)");
-    let err = fine_tune(&m, &["a b", "c d"], &[0, 1], 2, &FineTuneOptions::default(), &mut |_, _, _, _| {})
-        .err()
-        .expect("MPNet cannot be fine-tuned");
+    let err = fine_tune(
+        &m,
+        &["a b", "c d"],
+        &[0, 1],
+        2,
+        &FineTuneOptions::default(),
+        &mut |_, _, _, _| {},
+    )
+    .err()
+    .expect("MPNet cannot be fine-tuned");
     assert!(err.to_string().contains("BERT"), "{err}");
 }
 
@@ -308,25 +433,49 @@ fn fine_tuning_refuses_mpnet() {
 #[test]
 fn int8_mpnet_stays_close_to_full_precision() {
     let dir = models_root().join(MPNET_DIR);
-    let full = SentenceEncoder::load(&dir).expect("all-mpnet-base-v2 installed (scripts/models.sh)");
+    let full =
+        SentenceEncoder::load(&dir).expect("all-mpnet-base-v2 installed (scripts/models.sh)");
     let int8 = SentenceEncoder::load_with(&dir, Precision::Int8).unwrap();
-    assert!(["i8", full.numerics()].contains(&int8.numerics()), "{}", int8.numerics());
-    assert_eq!(full.model_id(), format!("all-mpnet-base-v2/{}", full.numerics()));
-    assert_eq!(int8.model_id(), format!("all-mpnet-base-v2/{}", int8.numerics()));
-    let questions = ["when does the branch open on saturday", "my card was stolen", "how do I reset my PIN"];
+    assert!(
+        ["i8", full.numerics()].contains(&int8.numerics()),
+        "{}",
+        int8.numerics()
+    );
+    assert_eq!(
+        full.model_id(),
+        format!("all-mpnet-base-v2/{}", full.numerics())
+    );
+    assert_eq!(
+        int8.model_id(),
+        format!("all-mpnet-base-v2/{}", int8.numerics())
+    );
+    let questions = [
+        "when does the branch open on saturday",
+        "my card was stolen",
+        "how do I reset my PIN",
+    ];
     let answers = [
         "Branches are open 9am to 5pm on weekdays and 10am to 2pm on Saturdays.",
         "If your card is lost or stolen, freeze it in the app and order a replacement.",
         "You can change your PIN at any of our cash machines or in the app under Card settings.",
     ];
-    let (qf, qi) = (full.embed(&questions).unwrap(), int8.embed(&questions).unwrap());
+    let (qf, qi) = (
+        full.embed(&questions).unwrap(),
+        int8.embed(&questions).unwrap(),
+    );
     let (af, ai) = (full.embed(&answers).unwrap(), int8.embed(&answers).unwrap());
     for (f, i) in qf.iter().chain(&af).zip(qi.iter().chain(&ai)) {
         assert!((norm(i) - 1.0).abs() < 1e-4);
-        assert!(cosine(f, i) > 0.98, "cosine to full precision {}", cosine(f, i));
+        assert!(
+            cosine(f, i) > 0.98,
+            "cosine to full precision {}",
+            cosine(f, i)
+        );
     }
     for (n, q) in qi.iter().enumerate() {
-        let best = (0..answers.len()).max_by(|&a, &b| cosine(q, &ai[a]).total_cmp(&cosine(q, &ai[b]))).unwrap();
+        let best = (0..answers.len())
+            .max_by(|&a, &b| cosine(q, &ai[a]).total_cmp(&cosine(q, &ai[b])))
+            .unwrap();
         assert_eq!(best, n, "question {n} found answer {best}");
     }
 }

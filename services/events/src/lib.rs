@@ -69,7 +69,12 @@ pub enum Event {
     CallLagging { call_id: String, behind_ms: u64 },
     /// A stage of a call's pipeline failed (a panic, an engine error); the call goes on, with
     /// transcription resumed from `resumed_at_ms` of call audio. Supervisors see the gap.
-    CallDegraded { call_id: String, stage: String, reason: String, resumed_at_ms: u64 },
+    CallDegraded {
+        call_id: String,
+        stage: String,
+        reason: String,
+        resumed_at_ms: u64,
+    },
     /// A call's stream ended: `completed`, or `incomplete` when the client vanished or broke it.
     CallEnded {
         call_id: String,
@@ -137,7 +142,9 @@ impl EventBus for InProcessBus {
     }
 
     fn subscribe(&self) -> Subscription {
-        Subscription { rx: self.tx.subscribe() }
+        Subscription {
+            rx: self.tx.subscribe(),
+        }
     }
 }
 

@@ -37,7 +37,11 @@ pub struct NatsOptions {
 
 impl Default for NatsOptions {
     fn default() -> Self {
-        Self { subscriber_capacity: 4096, publish_queue: 4096, connect_timeout: Duration::from_secs(5) }
+        Self {
+            subscriber_capacity: 4096,
+            publish_queue: 4096,
+            connect_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -69,7 +73,11 @@ impl NatsBus {
     }
 
     /// Joins the bus; once this returns, every event published afterwards on any node reaches it.
-    pub async fn connect_with(url: &str, subject_prefix: &str, options: NatsOptions) -> Result<Self, EventsError> {
+    pub async fn connect_with(
+        url: &str,
+        subject_prefix: &str,
+        options: NatsOptions,
+    ) -> Result<Self, EventsError> {
         let shown = redact(url);
         let addr = parse_url(url, &shown)?;
         check_prefix(subject_prefix)?;
@@ -83,11 +91,18 @@ impl NatsBus {
             })
             .connect(addr)
             .await
-            .map_err(|cause| EventsError::Connect { url: shown.clone(), cause })?;
+            .map_err(|cause| EventsError::Connect {
+                url: shown.clone(),
+                cause,
+            })?;
         let subject = format!("{subject_prefix}.>");
         let subscriber = subscribe_confirmed(&client, &subject, options.connect_timeout)
             .await
-            .map_err(|reason| EventsError::Subscribe { url: shown.clone(), subject: subject.clone(), reason })?;
+            .map_err(|reason| EventsError::Subscribe {
+                url: shown.clone(),
+                subject: subject.clone(),
+                reason,
+            })?;
 
         let (local, _) = broadcast::channel(options.subscriber_capacity.max(1));
         let dropped = Arc::new(AtomicU64::new(0));
@@ -96,7 +111,15 @@ impl NatsBus {
         tokio::spawn(send_queued(client, pending, dropped.clone()));
         tracing::info!(url = %shown, %subject, "joined the NATS event bus");
         let prefix = subject_prefix.to_string();
-        Ok(Self { inner: Arc::new(Inner { prefix, queue, local, dropped, receiver }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                prefix,
+                queue,
+                local,
+                dropped,
+                receiver,
+            }),
+        })
     }
 
     /// Events this node lost since it connected (full queue, failed send, unreadable message):
@@ -124,13 +147,19 @@ impl EventBus for NatsBus {
             };
             let n = count_drop(&self.inner.dropped, reason);
             if n == 1 || n.is_multiple_of(1000) {
-                tracing::warn!(reason, dropped = n, "NATS event bus cannot keep up; events dropped");
+                tracing::warn!(
+                    reason,
+                    dropped = n,
+                    "NATS event bus cannot keep up; events dropped"
+                );
             }
         }
     }
 
     fn subscribe(&self) -> Subscription {
-        Subscription { rx: self.inner.local.subscribe() }
+        Subscription {
+            rx: self.inner.local.subscribe(),
+        }
     }
 }
 
@@ -150,11 +179,24 @@ pub(crate) fn kind(event: &Event) -> &'static str {
 
 /// Subscribes, then proves the server registered it with a round trip on a private inbox (a server
 /// handles one connection's commands in order), so nothing published after `connect` slips past.
-async fn subscribe_confirmed(client: &Client, subject: &str, timeout: Duration) -> Result<Subscriber, String> {
-    let subscriber = client.subscribe(subject.to_string()).await.map_err(|e| e.to_string())?;
+async fn subscribe_confirmed(
+    client: &Client,
+    subject: &str,
+    timeout: Duration,
+) -> Result<Subscriber, String> {
+    let subscriber = client
+        .subscribe(subject.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
     let inbox = client.new_inbox();
-    let mut probe = client.subscribe(inbox.clone()).await.map_err(|e| e.to_string())?;
-    client.publish(inbox, Vec::new().into()).await.map_err(|e| e.to_string())?;
+    let mut probe = client
+        .subscribe(inbox.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .publish(inbox, Vec::new().into())
+        .await
+        .map_err(|e| e.to_string())?;
     match tokio::time::timeout(timeout, probe.next()).await {
         Ok(Some(_)) => Ok(subscriber),
         Ok(None) => Err("the connection closed".into()),
@@ -163,7 +205,11 @@ async fn subscribe_confirmed(client: &Client, subject: &str, timeout: Duration) 
 }
 
 /// Feeds every event from NATS (this node's own included) to the local subscribers.
-async fn rebroadcast(mut subscriber: Subscriber, local: broadcast::Sender<Event>, dropped: Arc<AtomicU64>) {
+async fn rebroadcast(
+    mut subscriber: Subscriber,
+    local: broadcast::Sender<Event>,
+    dropped: Arc<AtomicU64>,
+) {
     while let Some(message) = subscriber.next().await {
         match serde_json::from_slice::<Event>(&message.payload) {
             // An error only means nobody on this node is subscribed right now, which is fine.
@@ -178,7 +224,11 @@ async fn rebroadcast(mut subscriber: Subscriber, local: broadcast::Sender<Event>
 }
 
 /// Sends queued events in order; only this task waits on the network.
-async fn send_queued(client: Client, mut pending: mpsc::Receiver<(String, Vec<u8>)>, dropped: Arc<AtomicU64>) {
+async fn send_queued(
+    client: Client,
+    mut pending: mpsc::Receiver<(String, Vec<u8>)>,
+    dropped: Arc<AtomicU64>,
+) {
     while let Some((subject, payload)) = pending.recv().await {
         if let Err(e) = client.publish(subject, payload.into()).await {
             count_drop(&dropped, "send_failed");
@@ -192,7 +242,8 @@ async fn send_queued(client: Client, mut pending: mpsc::Receiver<(String, Vec<u8
 }
 
 fn count_drop(dropped: &AtomicU64, reason: &'static str) -> u64 {
-    metrics::counter!("switchboard_events_dropped_total", "bus" => "nats", "reason" => reason).increment(1);
+    metrics::counter!("switchboard_events_dropped_total", "bus" => "nats", "reason" => reason)
+        .increment(1);
     dropped.fetch_add(1, Ordering::Relaxed) + 1
 }
 
@@ -201,20 +252,28 @@ fn log_connection_event(url: &str, event: &async_nats::Event) {
     match event {
         E::Connected => tracing::info!(url, "NATS event bus connected"),
         E::Closed => tracing::info!(url, "NATS event bus connection closed"),
-        E::Disconnected => tracing::warn!(url, "NATS event bus disconnected; reconnecting (other nodes' events are missed meanwhile)"),
+        E::Disconnected => tracing::warn!(
+            url,
+            "NATS event bus disconnected; reconnecting (other nodes' events are missed meanwhile)"
+        ),
         other => tracing::warn!(url, event = %other, "NATS event bus connection"),
     }
 }
 
 fn parse_url(url: &str, shown: &str) -> Result<ServerAddr, EventsError> {
-    let invalid = |reason: String| EventsError::InvalidUrl { url: shown.to_string(), reason };
+    let invalid = |reason: String| EventsError::InvalidUrl {
+        url: shown.to_string(),
+        reason,
+    };
     let Some((scheme, _)) = url.split_once("://") else {
         return Err(invalid("it has no scheme".into()));
     };
     if scheme != "nats" && scheme != "tls" {
         return Err(invalid(format!("the scheme `{scheme}` is not nats or tls")));
     }
-    let addr = url.parse::<ServerAddr>().map_err(|e| invalid(e.to_string()))?;
+    let addr = url
+        .parse::<ServerAddr>()
+        .map_err(|e| invalid(e.to_string()))?;
     if addr.host().is_empty() {
         return Err(invalid("it names no host".into()));
     }
@@ -222,9 +281,14 @@ fn parse_url(url: &str, shown: &str) -> Result<ServerAddr, EventsError> {
 }
 
 fn check_prefix(prefix: &str) -> Result<(), EventsError> {
-    let invalid = |reason: &str| EventsError::InvalidPrefix { prefix: prefix.to_string(), reason: reason.into() };
+    let invalid = |reason: &str| EventsError::InvalidPrefix {
+        prefix: prefix.to_string(),
+        reason: reason.into(),
+    };
     if prefix.split('.').any(str::is_empty) {
-        return Err(invalid("it has an empty token (leading, trailing or doubled `.`)"));
+        return Err(invalid(
+            "it has an empty token (leading, trailing or doubled `.`)",
+        ));
     }
     if prefix.contains(['*', '>']) || prefix.contains(char::is_whitespace) {
         return Err(invalid("it contains a wildcard (`*`, `>`) or whitespace"));

@@ -31,7 +31,11 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         "bots": bots.iter().map(|(n, v)| serde_json::json!({"name": n, "version": v})).collect::<Vec<_>>(),
         "knowledge_documents": state.knowledge.snapshot().len(),
     });
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body))
 }
 
@@ -42,11 +46,24 @@ pub async fn openapi() -> impl IntoResponse {
 
 pub async fn list_bots(State(state): State<AppState>) -> Json<Vec<BotView>> {
     let bots = state.chat.bots();
-    Json(bots.list().into_iter().filter_map(|(name, _)| bots.get(&name)).map(|b| bot_view(&b.definition)).collect())
+    Json(
+        bots.list()
+            .into_iter()
+            .filter_map(|(name, _)| bots.get(&name))
+            .map(|b| bot_view(&b.definition))
+            .collect(),
+    )
 }
 
-pub async fn show_bot(State(state): State<AppState>, Path(bot): Path<String>) -> Result<Json<BotView>, ApiError> {
-    let loaded = state.chat.bots().get(&bot).ok_or_else(|| ApiError::NotFound(format!("no bot named `{bot}`")))?;
+pub async fn show_bot(
+    State(state): State<AppState>,
+    Path(bot): Path<String>,
+) -> Result<Json<BotView>, ApiError> {
+    let loaded = state
+        .chat
+        .bots()
+        .get(&bot)
+        .ok_or_else(|| ApiError::NotFound(format!("no bot named `{bot}`")))?;
     Ok(Json(bot_view(&loaded.definition)))
 }
 
@@ -80,7 +97,9 @@ impl ListParams {
         match self.limit {
             None => Ok(100),
             Some(n @ 1..=1000) => Ok(n),
-            Some(n) => Err(ApiError::BadRequest(format!("limit must be between 1 and 1000, got {n}"))),
+            Some(n) => Err(ApiError::BadRequest(format!(
+                "limit must be between 1 and 1000, got {n}"
+            ))),
         }
     }
 }
@@ -103,7 +122,10 @@ pub async fn list_sessions(
     ))
 }
 
-pub async fn transcript(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Vec<TurnView>>, ApiError> {
+pub async fn transcript(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TurnView>>, ApiError> {
     state.store.get_session(&id).await?;
     let turns = state.store.transcript(&id).await?;
     Ok(Json(
@@ -127,7 +149,10 @@ pub async fn list_missed(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Vec<MissedView>>, ApiError> {
-    let missed = state.store.list_missed(p.bot.as_deref(), p.limit()?).await?;
+    let missed = state
+        .store
+        .list_missed(p.bot.as_deref(), p.limit()?)
+        .await?;
     Ok(Json(
         missed
             .into_iter()
@@ -157,15 +182,26 @@ pub async fn search_knowledge(
     let q = params.get("q").map(|q| q.trim()).filter(|q| !q.is_empty());
     let q = q.ok_or_else(|| ApiError::BadRequest("query parameter `q` is required".into()))?;
     if q.chars().count() > 2_000 {
-        return Err(ApiError::BadRequest("`q` is longer than 2000 characters".into()));
+        return Err(ApiError::BadRequest(
+            "`q` is longer than 2000 characters".into(),
+        ));
     }
-    let hits = state.chat.search_knowledge(q, 5).await.map_err(|e| match e {
-        switchboard_chat::ChatError::Busy => ApiError::Unavailable(e.to_string()),
-        other => ApiError::Internal(other.to_string()),
-    })?;
+    let hits = state
+        .chat
+        .search_knowledge(q, 5)
+        .await
+        .map_err(|e| match e {
+            switchboard_chat::ChatError::Busy => ApiError::Unavailable(e.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        })?;
     Ok(Json(
         hits.into_iter()
-            .map(|h| HitView { document_id: h.id, title: h.title, score: h.score, text: h.body })
+            .map(|h| HitView {
+                document_id: h.id,
+                title: h.title,
+                score: h.score,
+                text: h.body,
+            })
             .collect(),
     ))
 }
@@ -180,7 +216,15 @@ pub async fn reindex(State(state): State<AppState>) -> Result<Json<serde_json::V
 }
 
 pub async fn list_tokens(State(state): State<AppState>) -> Result<Json<Vec<TokenView>>, ApiError> {
-    Ok(Json(state.store.list_tokens().await?.into_iter().map(token_view).collect()))
+    Ok(Json(
+        state
+            .store
+            .list_tokens()
+            .await?
+            .into_iter()
+            .map(token_view)
+            .collect(),
+    ))
 }
 
 pub async fn create_token(
@@ -188,19 +232,32 @@ pub async fn create_token(
     body: Result<Json<CreateToken>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let role: Role = body
-        .role
-        .parse()
-        .map_err(|_| ApiError::BadRequest(format!("unknown role `{}`; use admin, supervisor, agent or client", body.role)))?;
+    let role: Role = body.role.parse().map_err(|_| {
+        ApiError::BadRequest(format!(
+            "unknown role `{}`; use admin, supervisor, agent or client",
+            body.role
+        ))
+    })?;
     let name = body.name.trim();
     if name.is_empty() || name.len() > 100 {
-        return Err(ApiError::BadRequest("name must be 1 to 100 characters".into()));
+        return Err(ApiError::BadRequest(
+            "name must be 1 to 100 characters".into(),
+        ));
     }
     let (info, secret) = state.store.create_token(name, role).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { token: token_view(info), secret })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: token_view(info),
+            secret,
+        }),
+    ))
 }
 
-pub async fn revoke_token(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     state.store.revoke_token(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -31,7 +31,12 @@ pub async fn admin(s: State<AppState>, r: Request, n: Next) -> Response {
     check(s, r, n, Role::Admin).await
 }
 
-async fn check(State(state): State<AppState>, mut req: Request, next: Next, needed: Role) -> Response {
+async fn check(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+    needed: Role,
+) -> Response {
     let Some(token) = presented_token(&req) else {
         return ApiError::Unauthorized(
             "no token: send `Authorization: Bearer <token>` (or `?token=<token>` for browser websockets)".into(),
@@ -40,7 +45,9 @@ async fn check(State(state): State<AppState>, mut req: Request, next: Next, need
     };
     let info = match state.store.verify_token(&token).await {
         Ok(Some(info)) => info,
-        Ok(None) => return ApiError::Unauthorized("unknown or revoked token".into()).into_response(),
+        Ok(None) => {
+            return ApiError::Unauthorized("unknown or revoked token".into()).into_response();
+        }
         Err(e) => return ApiError::from(e).into_response(),
     };
     if !info.role.permits(needed) {
@@ -59,7 +66,11 @@ async fn check(State(state): State<AppState>, mut req: Request, next: Next, need
 
 /// The token from the `Authorization` header, else from `?token=` / `?authorization=Bearer …`.
 fn presented_token(req: &Request) -> Option<String> {
-    if let Some(value) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(value) = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         return bearer(value);
     }
     let Query(params) = Query::<HashMap<String, String>>::try_from_uri(req.uri()).ok()?;
@@ -71,7 +82,8 @@ fn presented_token(req: &Request) -> Option<String> {
 
 fn bearer(value: &str) -> Option<String> {
     let (scheme, token) = value.trim().split_once(' ')?;
-    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_string())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .then(|| token.trim().to_string())
 }
 
 #[cfg(test)]
@@ -88,10 +100,22 @@ mod tests {
 
     #[test]
     fn tokens_come_from_header_or_query() {
-        assert_eq!(presented_token(&req("/x", Some("Bearer abc"))).as_deref(), Some("abc"));
-        assert_eq!(presented_token(&req("/x", Some("bearer  abc "))).as_deref(), Some("abc"));
-        assert_eq!(presented_token(&req("/x?token=t1", None)).as_deref(), Some("t1"));
-        assert_eq!(presented_token(&req("/x?authorization=Bearer%20t2", None)).as_deref(), Some("t2"));
+        assert_eq!(
+            presented_token(&req("/x", Some("Bearer abc"))).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            presented_token(&req("/x", Some("bearer  abc "))).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            presented_token(&req("/x?token=t1", None)).as_deref(),
+            Some("t1")
+        );
+        assert_eq!(
+            presented_token(&req("/x?authorization=Bearer%20t2", None)).as_deref(),
+            Some("t2")
+        );
     }
 
     #[test]

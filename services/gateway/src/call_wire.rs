@@ -77,13 +77,51 @@ pub struct TwilioMedia {
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveMessage {
-    CallStarted { call_id: String, from_number: Option<String>, to_number: Option<String>, agent_id: Option<String>, offset_ms: u64 },
-    Partial { call_id: String, channel: u32, speaker: String, start_ms: u64, stable: String, unstable: String },
-    Segment { call_id: String, seq: u32, channel: u32, speaker: String, start_ms: u64, end_ms: u64, text: String, confidence: f32 },
-    Lagging { call_id: String, behind_ms: u64 },
+    CallStarted {
+        call_id: String,
+        from_number: Option<String>,
+        to_number: Option<String>,
+        agent_id: Option<String>,
+        offset_ms: u64,
+    },
+    Partial {
+        call_id: String,
+        channel: u32,
+        speaker: String,
+        start_ms: u64,
+        stable: String,
+        unstable: String,
+    },
+    Segment {
+        call_id: String,
+        seq: u32,
+        channel: u32,
+        speaker: String,
+        start_ms: u64,
+        end_ms: u64,
+        text: String,
+        confidence: f32,
+    },
+    Lagging {
+        call_id: String,
+        behind_ms: u64,
+    },
     /// A stage of the call failed and was restarted: transcription resumed at `resumed_at_ms`.
-    Degraded { call_id: String, stage: String, reason: String, resumed_at_ms: u64 },
-    CallEnded { call_id: String, status: String, reason: Option<String>, audio_ms: u64, segments: u32 },
+    Degraded {
+        call_id: String,
+        stage: String,
+        reason: String,
+        resumed_at_ms: u64,
+    },
+    CallEnded {
+        call_id: String,
+        status: String,
+        reason: Option<String>,
+        audio_ms: u64,
+        segments: u32,
+    },
     /// The feed fell behind and skipped this many events.
-    Skipped { events: u64 },
+    Skipped {
+        events: u64,
+    },
 }

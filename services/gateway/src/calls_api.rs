@@ -66,7 +66,15 @@ pub struct SegmentView {
 
 impl From<CallSegmentRecord> for SegmentView {
     fn from(s: CallSegmentRecord) -> Self {
-        Self { seq: s.seq, channel: s.channel, speaker: s.speaker, start_ms: s.start_ms, end_ms: s.end_ms, text: s.text, confidence: s.confidence }
+        Self {
+            seq: s.seq,
+            channel: s.channel,
+            speaker: s.speaker,
+            start_ms: s.start_ms,
+            end_ms: s.end_ms,
+            text: s.text,
+            confidence: s.confidence,
+        }
     }
 }
 
@@ -78,15 +86,24 @@ pub struct CallDetail {
     transcript: Vec<SegmentView>,
 }
 
-pub async fn list_calls(State(state): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<Vec<CallView>>, ApiError> {
+pub async fn list_calls(
+    State(state): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Vec<CallView>>, ApiError> {
     let calls = state.store.list_calls(p.limit()?).await?;
     Ok(Json(calls.into_iter().map(CallView::from).collect()))
 }
 
-pub async fn get_call(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CallDetail>, ApiError> {
+pub async fn get_call(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CallDetail>, ApiError> {
     let call = state.store.get_call(&id).await?;
     let transcript = state.store.call_segments(&id).await?;
-    Ok(Json(CallDetail { call: call.into(), transcript: transcript.into_iter().map(SegmentView::from).collect() }))
+    Ok(Json(CallDetail {
+        call: call.into(),
+        transcript: transcript.into_iter().map(SegmentView::from).collect(),
+    }))
 }
 
 /// Query of the live feed.
@@ -98,7 +115,11 @@ pub struct LiveParams {
 
 /// Live partials, segments and call starts/ends as they happen (the agent sidebar and the
 /// supervisor wall read this).
-pub async fn live(State(state): State<AppState>, Query(p): Query<LiveParams>, ws: WebSocketUpgrade) -> Response {
+pub async fn live(
+    State(state): State<AppState>,
+    Query(p): Query<LiveParams>,
+    ws: WebSocketUpgrade,
+) -> Response {
     ws.on_upgrade(move |socket| feed(socket, state, p.call))
 }
 
@@ -133,22 +154,97 @@ async fn feed(mut socket: WebSocket, state: AppState, only: Option<String>) {
 
 fn live_message(event: Event) -> Option<(String, LiveMessage)> {
     Some(match event {
-        Event::CallStarted { call_id, from_number, to_number, agent_id, offset_ms, .. } => {
-            (call_id.clone(), LiveMessage::CallStarted { call_id, from_number, to_number, agent_id, offset_ms })
+        Event::CallStarted {
+            call_id,
+            from_number,
+            to_number,
+            agent_id,
+            offset_ms,
+            ..
+        } => (
+            call_id.clone(),
+            LiveMessage::CallStarted {
+                call_id,
+                from_number,
+                to_number,
+                agent_id,
+                offset_ms,
+            },
+        ),
+        Event::CallPartial {
+            call_id,
+            channel,
+            speaker,
+            start_ms,
+            stable,
+            unstable,
+        } => (
+            call_id.clone(),
+            LiveMessage::Partial {
+                call_id,
+                channel,
+                speaker,
+                start_ms,
+                stable,
+                unstable,
+            },
+        ),
+        Event::CallSegment {
+            call_id,
+            seq,
+            channel,
+            speaker,
+            start_ms,
+            end_ms,
+            text,
+            confidence,
+        } => (
+            call_id.clone(),
+            LiveMessage::Segment {
+                call_id,
+                seq,
+                channel,
+                speaker,
+                start_ms,
+                end_ms,
+                text,
+                confidence,
+            },
+        ),
+        Event::CallLagging { call_id, behind_ms } => {
+            (call_id.clone(), LiveMessage::Lagging { call_id, behind_ms })
         }
-        Event::CallPartial { call_id, channel, speaker, start_ms, stable, unstable } => {
-            (call_id.clone(), LiveMessage::Partial { call_id, channel, speaker, start_ms, stable, unstable })
-        }
-        Event::CallSegment { call_id, seq, channel, speaker, start_ms, end_ms, text, confidence } => {
-            (call_id.clone(), LiveMessage::Segment { call_id, seq, channel, speaker, start_ms, end_ms, text, confidence })
-        }
-        Event::CallLagging { call_id, behind_ms } => (call_id.clone(), LiveMessage::Lagging { call_id, behind_ms }),
-        Event::CallDegraded { call_id, stage, reason, resumed_at_ms } => {
-            (call_id.clone(), LiveMessage::Degraded { call_id, stage, reason, resumed_at_ms })
-        }
-        Event::CallEnded { call_id, status, reason, audio_ms, segments, .. } => {
-            (call_id.clone(), LiveMessage::CallEnded { call_id, status, reason, audio_ms, segments })
-        }
+        Event::CallDegraded {
+            call_id,
+            stage,
+            reason,
+            resumed_at_ms,
+        } => (
+            call_id.clone(),
+            LiveMessage::Degraded {
+                call_id,
+                stage,
+                reason,
+                resumed_at_ms,
+            },
+        ),
+        Event::CallEnded {
+            call_id,
+            status,
+            reason,
+            audio_ms,
+            segments,
+            ..
+        } => (
+            call_id.clone(),
+            LiveMessage::CallEnded {
+                call_id,
+                status,
+                reason,
+                audio_ms,
+                segments,
+            },
+        ),
         Event::ChatTurn { .. } | Event::MissedUtterance { .. } => return None,
     })
 }

@@ -13,9 +13,9 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use switchboard_chat::{ChatError, SessionInfo};
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::wire::{ClientMessage, ServerMessage};
-use crate::AppState;
 use crate::ws_close::{ReceiveFailure, close, receive_failure};
 
 /// Query parameters of the websocket URL.
@@ -28,7 +28,11 @@ pub struct ChatParams {
 }
 
 /// Checks the bot before upgrading, so a wrong name is a plain HTTP 404.
-pub async fn upgrade(State(state): State<AppState>, Query(params): Query<ChatParams>, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Query(params): Query<ChatParams>,
+    ws: WebSocketUpgrade,
+) -> Response {
     let bot = params.bot.unwrap_or_else(|| state.web.default_bot.clone());
     if state.chat.bots().get(&bot).is_none() {
         return ApiError::NotFound(format!("no bot named `{bot}` is loaded")).into_response();
@@ -59,14 +63,23 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
             None | Some(Ok(Message::Close(_))) => break,
             Some(Err(e)) => {
                 match receive_failure(e, state.limits.max_frame_bytes) {
-                    ReceiveFailure::Rejected(code, reason) => close(&mut socket, code, &reason).await,
-                    ReceiveFailure::Lost(why) => tracing::debug!(session = %session.id, "chat websocket: {why}"),
+                    ReceiveFailure::Rejected(code, reason) => {
+                        close(&mut socket, code, &reason).await
+                    }
+                    ReceiveFailure::Lost(why) => {
+                        tracing::debug!(session = %session.id, "chat websocket: {why}")
+                    }
                 }
                 break;
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Binary(_))) => {
-                reply_error(&mut socket, "unsupported_frame", "binary frames are not accepted; send JSON text frames".into()).await;
+                reply_error(
+                    &mut socket,
+                    "unsupported_frame",
+                    "binary frames are not accepted; send JSON text frames".into(),
+                )
+                .await;
                 continue;
             }
             Some(Ok(Message::Text(t))) => t,
@@ -80,11 +93,17 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
 }
 
 /// Opens (or resumes) the session and greets; `None` when the socket is already gone.
-async fn open(socket: &mut WebSocket, state: &AppState, bot: &str, resume: Option<&str>) -> Option<SessionInfo> {
+async fn open(
+    socket: &mut WebSocket,
+    state: &AppState,
+    bot: &str,
+    resume: Option<&str>,
+) -> Option<SessionInfo> {
     let session = match state.chat.open_session(bot, resume).await {
         Ok(s) => s,
         Err(ChatError::UnknownSession(id)) => {
-            let msg = format!("session `{id}` does not exist for bot `{bot}`; a new session was started");
+            let msg =
+                format!("session `{id}` does not exist for bot `{bot}`; a new session was started");
             reply_error(socket, "unknown_session", msg).await;
             match state.chat.open_session(bot, None).await {
                 Ok(s) => s,
@@ -105,14 +124,27 @@ async fn open(socket: &mut WebSocket, state: &AppState, bot: &str, resume: Optio
 
 async fn fail(socket: &mut WebSocket, e: ChatError) -> Option<SessionInfo> {
     tracing::error!(error = %e, "could not open chat session");
-    close(socket, close_code::ERROR, "could not open a session; try again").await;
+    close(
+        socket,
+        close_code::ERROR,
+        "could not open a session; try again",
+    )
+    .await;
     None
 }
 
 /// Validates one text frame and answers it.
-async fn handle(state: &AppState, limiter: &DefaultDirectRateLimiter, session: &mut SessionInfo, raw: &str) -> ServerMessage {
+async fn handle(
+    state: &AppState,
+    limiter: &DefaultDirectRateLimiter,
+    session: &mut SessionInfo,
+    raw: &str,
+) -> ServerMessage {
     if limiter.check().is_err() {
-        let msg = format!("more than {} messages a second; this one was dropped", state.limits.messages_per_second);
+        let msg = format!(
+            "more than {} messages a second; this one was dropped",
+            state.limits.messages_per_second
+        );
         return error("rate_limited", msg);
     }
     let text = match parse(raw) {
@@ -122,7 +154,13 @@ async fn handle(state: &AppState, limiter: &DefaultDirectRateLimiter, session: &
     };
     let chars = text.chars().count();
     if chars > state.limits.max_text_chars {
-        return error("text_too_long", format!("text has {chars} characters; the limit is {}", state.limits.max_text_chars));
+        return error(
+            "text_too_long",
+            format!(
+                "text has {chars} characters; the limit is {}",
+                state.limits.max_text_chars
+            ),
+        );
     }
     if text.trim().is_empty() {
         return error("empty_text", "text is empty".into());
@@ -132,21 +170,37 @@ async fn handle(state: &AppState, limiter: &DefaultDirectRateLimiter, session: &
         Err(ChatError::Busy) => error("busy", ChatError::Busy.to_string()),
         Err(e) => {
             tracing::error!(error = %e, session = %session.id, "chat turn failed");
-            error("internal", "the bot could not answer this message; please try again".into())
+            error(
+                "internal",
+                "the bot could not answer this message; please try again".into(),
+            )
         }
     }
 }
 
 /// Parses a client frame, telling apart broken JSON, unknown types and bad fields.
 fn parse(raw: &str) -> Result<ClientMessage, ServerMessage> {
-    let value: serde_json::Value =
-        serde_json::from_str(raw).map_err(|e| error("invalid_json", format!("message is not valid JSON: {e}")))?;
-    let kind = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+    let value: serde_json::Value = serde_json::from_str(raw)
+        .map_err(|e| error("invalid_json", format!("message is not valid JSON: {e}")))?;
+    let kind = value
+        .get("type")
+        .and_then(|t| t.as_str())
+        .map(str::to_owned);
     match kind.as_deref() {
-        None => Err(error("unknown_type", "message has no string field `type`; expected `message` or `ping`".into())),
-        Some("message" | "ping") => serde_json::from_value(value)
-            .map_err(|e| error("invalid_message", format!("malformed `{}` message: {e}", kind.unwrap_or_default()))),
-        Some(other) => Err(error("unknown_type", format!("unknown message type `{other}`; expected `message` or `ping`"))),
+        None => Err(error(
+            "unknown_type",
+            "message has no string field `type`; expected `message` or `ping`".into(),
+        )),
+        Some("message" | "ping") => serde_json::from_value(value).map_err(|e| {
+            error(
+                "invalid_message",
+                format!("malformed `{}` message: {e}", kind.unwrap_or_default()),
+            )
+        }),
+        Some(other) => Err(error(
+            "unknown_type",
+            format!("unknown message type `{other}`; expected `message` or `ping`"),
+        )),
     }
 }
 
@@ -176,13 +230,27 @@ mod tests {
 
     #[test]
     fn frames_are_classified_precisely() {
-        assert!(matches!(parse(r#"{"type":"message","text":"hi"}"#), Ok(ClientMessage::Message { text }) if text == "hi"));
-        assert!(matches!(parse(r#"{"type":"ping"}"#), Ok(ClientMessage::Ping)));
+        assert!(
+            matches!(parse(r#"{"type":"message","text":"hi"}"#), Ok(ClientMessage::Message { text }) if text == "hi")
+        );
+        assert!(matches!(
+            parse(r#"{"type":"ping"}"#),
+            Ok(ClientMessage::Ping)
+        ));
         assert_eq!(code(parse("not json")), "invalid_json");
         assert_eq!(code(parse(r#"{"text":"hi"}"#)), "unknown_type");
-        assert_eq!(code(parse(r#"{"type":"shout","text":"hi"}"#)), "unknown_type");
+        assert_eq!(
+            code(parse(r#"{"type":"shout","text":"hi"}"#)),
+            "unknown_type"
+        );
         assert_eq!(code(parse(r#"{"type":"message"}"#)), "invalid_message");
-        assert_eq!(code(parse(r#"{"type":"message","text":5}"#)), "invalid_message");
-        assert_eq!(code(parse(r#"{"type":"message","text":"a","extra":1}"#)), "invalid_message");
+        assert_eq!(
+            code(parse(r#"{"type":"message","text":5}"#)),
+            "invalid_message"
+        );
+        assert_eq!(
+            code(parse(r#"{"type":"message","text":"a","extra":1}"#)),
+            "invalid_message"
+        );
     }
 }

@@ -14,8 +14,8 @@ mod error;
 mod telemetry;
 mod twilio_ws;
 mod web;
-mod ws_close;
 pub mod wire;
+mod ws_close;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -79,7 +79,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_text_chars: 2_000, max_frame_bytes: 64 * 1024, messages_per_second: 20 }
+        Self {
+            max_text_chars: 2_000,
+            max_frame_bytes: 64 * 1024,
+            messages_per_second: 20,
+        }
     }
 }
 
@@ -87,7 +91,9 @@ impl Default for Limits {
 pub fn router(state: AppState) -> Router {
     use axum::middleware::from_fn_with_state as guard;
 
-    let client = Router::new().route("/v1/chat", get(chat_ws::upgrade)).route_layer(guard(state.clone(), auth::client));
+    let client = Router::new()
+        .route("/v1/chat", get(chat_ws::upgrade))
+        .route_layer(guard(state.clone(), auth::client));
     let agent = Router::new()
         .route("/v1/bots", get(api::list_bots))
         .route("/v1/bots/{bot}", get(api::show_bot))
@@ -123,7 +129,10 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(web::routes())
         .fallback_service(web::files(&state.web))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), telemetry::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::track,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

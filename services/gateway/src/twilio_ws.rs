@@ -27,23 +27,41 @@ const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// Checks a URL token before upgrading (so a bad one is a plain 401/403); without one, the
 /// token must come in `start`.
-pub async fn upgrade(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
     let Some(calls) = state.calls.clone() else {
-        return ApiError::Unavailable("call transcription is not enabled on this server (asr.engine = \"off\")".into()).into_response();
+        return ApiError::Unavailable(
+            "call transcription is not enabled on this server (asr.engine = \"off\")".into(),
+        )
+        .into_response();
     };
-    let url_token = query.get("token").cloned().or_else(|| query.get("authorization").and_then(|a| a.strip_prefix("Bearer ").map(str::to_string)));
+    let url_token = query.get("token").cloned().or_else(|| {
+        query
+            .get("authorization")
+            .and_then(|a| a.strip_prefix("Bearer ").map(str::to_string))
+    });
     if let Some(token) = &url_token
-        && let Err(e) = authorize(&state, token).await {
-            return e.into_response();
-        }
+        && let Err(e) = authorize(&state, token).await
+    {
+        return e.into_response();
+    }
     let authorized = url_token.is_some();
-    ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).on_upgrade(move |socket| run(socket, state, calls, authorized))
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| run(socket, state, calls, authorized))
 }
 
 async fn authorize(state: &AppState, token: &str) -> Result<(), ApiError> {
     match state.store.verify_token(token).await {
         Ok(Some(info)) if info.role.permits(Role::Agent) => Ok(()),
-        Ok(Some(info)) => Err(ApiError::Forbidden(format!("streaming calls needs role `agent`; `{}` has role `{}`", info.name, info.role.as_str()))),
+        Ok(Some(info)) => Err(ApiError::Forbidden(format!(
+            "streaming calls needs role `agent`; `{}` has role `{}`",
+            info.name,
+            info.role.as_str()
+        ))),
         Ok(None) => Err(ApiError::Unauthorized("unknown or revoked token".into())),
         Err(e) => Err(ApiError::from(e)),
     }
@@ -59,7 +77,8 @@ impl Tracks {
 }
 
 async fn run(mut socket: WebSocket, state: AppState, calls: Arc<CallService>, authorized: bool) {
-    let (mut session, tracks) = match wait_for_start(&mut socket, &state, &calls, authorized).await {
+    let (mut session, tracks) = match wait_for_start(&mut socket, &state, &calls, authorized).await
+    {
         Ok(started) => started,
         Err(Stop(code, reason)) => {
             tracing::info!(code, %reason, "twilio stream refused");
@@ -77,25 +96,47 @@ async fn run(mut socket: WebSocket, state: AppState, calls: Arc<CallService>, au
     }
 }
 
-async fn wait_for_start(socket: &mut WebSocket, state: &AppState, calls: &CallService, authorized: bool) -> Result<(CallSession, Tracks), Stop> {
+async fn wait_for_start(
+    socket: &mut WebSocket,
+    state: &AppState,
+    calls: &CallService,
+    authorized: bool,
+) -> Result<(CallSession, Tracks), Stop> {
     loop {
         let text = match socket.recv().await {
-            None | Some(Ok(Message::Close(_))) | Some(Err(_)) => return Err(Stop(close_code::NORMAL, "closed before start".into())),
+            None | Some(Ok(Message::Close(_))) | Some(Err(_)) => {
+                return Err(Stop(close_code::NORMAL, "closed before start".into()));
+            }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Ok(Message::Binary(_))) => return Err(Stop(close_code::UNSUPPORTED, "binary frames are not part of Twilio Media Streams".into())),
+            Some(Ok(Message::Binary(_))) => {
+                return Err(Stop(
+                    close_code::UNSUPPORTED,
+                    "binary frames are not part of Twilio Media Streams".into(),
+                ));
+            }
             Some(Ok(Message::Text(text))) => text,
         };
         match parse(&text)? {
             TwilioEvent::Connected {} | TwilioEvent::Mark {} | TwilioEvent::Dtmf {} => continue,
-            TwilioEvent::Media { .. } => return Err(Stop(close_code::POLICY, "media before start".into())),
-            TwilioEvent::Stop {} => return Err(Stop(close_code::NORMAL, "stopped before start".into())),
+            TwilioEvent::Media { .. } => {
+                return Err(Stop(close_code::POLICY, "media before start".into()));
+            }
+            TwilioEvent::Stop {} => {
+                return Err(Stop(close_code::NORMAL, "stopped before start".into()));
+            }
             TwilioEvent::Start { start } => {
                 if !authorized {
-                    let token = start.custom_parameters.get("token").map(String::as_str).unwrap_or_default();
+                    let token = start
+                        .custom_parameters
+                        .get("token")
+                        .map(String::as_str)
+                        .unwrap_or_default();
                     if token.is_empty() {
                         return Err(Stop(close_code::POLICY, "no token: put `?token=` in the stream URL or `token` in customParameters".into()));
                     }
-                    authorize(state, token).await.map_err(|e| Stop(close_code::POLICY, e.to_string()))?;
+                    authorize(state, token)
+                        .await
+                        .map_err(|e| Stop(close_code::POLICY, e.to_string()))?;
                 }
                 let (call, tracks) = call_start(start)?;
                 let session = calls.start(call).await.map_err(refusal)?;
@@ -105,7 +146,12 @@ async fn wait_for_start(socket: &mut WebSocket, state: &AppState, calls: &CallSe
     }
 }
 
-async fn stream(socket: &mut WebSocket, state: &AppState, session: &mut CallSession, tracks: &Tracks) -> (Outcome, Option<Stop>) {
+async fn stream(
+    socket: &mut WebSocket,
+    state: &AppState,
+    session: &mut CallSession,
+    tracks: &Tracks,
+) -> (Outcome, Option<Stop>) {
     loop {
         let frame = tokio::select! {
             _ = state.shutdown.cancelled() => {
@@ -114,24 +160,43 @@ async fn stream(socket: &mut WebSocket, state: &AppState, session: &mut CallSess
             frame = socket.recv() => frame,
         };
         let stop = match frame {
-            None | Some(Ok(Message::Close(_))) => return (Outcome::Incomplete("connection closed without stop".into()), None),
+            None | Some(Ok(Message::Close(_))) => {
+                return (
+                    Outcome::Incomplete("connection closed without stop".into()),
+                    None,
+                );
+            }
             Some(Err(e)) => match receive_failure(e, MAX_FRAME_BYTES) {
                 ReceiveFailure::Rejected(code, reason) => Stop(code, reason),
                 ReceiveFailure::Lost(why) => return (Outcome::Incomplete(why), None),
             },
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Ok(Message::Binary(_))) => Stop(close_code::UNSUPPORTED, "binary frames are not part of Twilio Media Streams".into()),
+            Some(Ok(Message::Binary(_))) => Stop(
+                close_code::UNSUPPORTED,
+                "binary frames are not part of Twilio Media Streams".into(),
+            ),
             Some(Ok(Message::Text(text))) => match parse(&text) {
                 Ok(TwilioEvent::Media { media }) => {
                     let Some(channel) = tracks.channel(&media.track) else {
                         let known = tracks.0.join(", ");
-                        let stop = Stop(close_code::POLICY, format!("media for track `{}`, not one of the started tracks ({known})", media.track));
+                        let stop = Stop(
+                            close_code::POLICY,
+                            format!(
+                                "media for track `{}`, not one of the started tracks ({known})",
+                                media.track
+                            ),
+                        );
                         return (Outcome::Incomplete(stop.1.clone()), Some(stop));
                     };
-                    let bytes = match base64::engine::general_purpose::STANDARD.decode(media.payload.as_bytes()) {
+                    let bytes = match base64::engine::general_purpose::STANDARD
+                        .decode(media.payload.as_bytes())
+                    {
                         Ok(bytes) => bytes,
                         Err(e) => {
-                            let stop = Stop(close_code::INVALID, format!("media payload is not base64: {e}"));
+                            let stop = Stop(
+                                close_code::INVALID,
+                                format!("media payload is not base64: {e}"),
+                            );
                             return (Outcome::Incomplete(stop.1.clone()), Some(stop));
                         }
                     };
@@ -140,9 +205,19 @@ async fn stream(socket: &mut WebSocket, state: &AppState, session: &mut CallSess
                         Err(error) => audio_stop(error),
                     }
                 }
-                Ok(TwilioEvent::Stop {}) => return (Outcome::Completed, Some(Stop(close_code::NORMAL, "stream stopped".into()))),
-                Ok(TwilioEvent::Connected {} | TwilioEvent::Mark {} | TwilioEvent::Dtmf {}) => continue,
-                Ok(TwilioEvent::Start { .. }) => Stop(close_code::POLICY, format!("second start while streaming call `{}`", session.call_id())),
+                Ok(TwilioEvent::Stop {}) => {
+                    return (
+                        Outcome::Completed,
+                        Some(Stop(close_code::NORMAL, "stream stopped".into())),
+                    );
+                }
+                Ok(TwilioEvent::Connected {} | TwilioEvent::Mark {} | TwilioEvent::Dtmf {}) => {
+                    continue;
+                }
+                Ok(TwilioEvent::Start { .. }) => Stop(
+                    close_code::POLICY,
+                    format!("second start while streaming call `{}`", session.call_id()),
+                ),
                 Err(stop) => stop,
             },
         };
@@ -151,13 +226,25 @@ async fn stream(socket: &mut WebSocket, state: &AppState, session: &mut CallSess
 }
 
 fn parse(text: &str) -> Result<TwilioEvent, Stop> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Stop(close_code::INVALID, format!("text frame is not JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| Stop(close_code::INVALID, format!("text frame is not JSON: {e}")))?;
     match value.get("event").and_then(|v| v.as_str()) {
         Some("connected" | "start" | "media" | "stop" | "mark" | "dtmf") => {
-            serde_json::from_value(value).map_err(|e| Stop(close_code::INVALID, format!("malformed Twilio message: {e}")))
+            serde_json::from_value(value).map_err(|e| {
+                Stop(
+                    close_code::INVALID,
+                    format!("malformed Twilio message: {e}"),
+                )
+            })
         }
-        Some(other) => Err(Stop(close_code::POLICY, format!("unknown Twilio event `{other}`"))),
-        None => Err(Stop(close_code::POLICY, "message has no `event` field".into())),
+        Some(other) => Err(Stop(
+            close_code::POLICY,
+            format!("unknown Twilio event `{other}`"),
+        )),
+        None => Err(Stop(
+            close_code::POLICY,
+            "message has no `event` field".into(),
+        )),
     }
 }
 
@@ -167,18 +254,34 @@ fn call_start(start: TwilioStart) -> Result<(CallStart, Tracks), Stop> {
         Some(f) => (f.encoding.as_str(), f.sample_rate),
         None => ("audio/x-mulaw", 8000),
     };
-    let encoding: Encoding = encoding.parse().map_err(|e: switchboard_audio::AudioError| Stop(close_code::UNSUPPORTED, e.to_string()))?;
-    let tracks = if start.tracks.is_empty() { vec!["inbound".to_string()] } else { start.tracks.clone() };
+    let encoding: Encoding = encoding
+        .parse()
+        .map_err(|e: switchboard_audio::AudioError| Stop(close_code::UNSUPPORTED, e.to_string()))?;
+    let tracks = if start.tracks.is_empty() {
+        vec!["inbound".to_string()]
+    } else {
+        start.tracks.clone()
+    };
     let mut roles = Vec::new();
     for track in &tracks {
         roles.push(match track.as_str() {
             "inbound" => Speaker::Customer,
             "outbound" => Speaker::Agent,
-            other => return Err(Stop(close_code::POLICY, format!("unknown track `{other}` (expected inbound or outbound)"))),
+            other => {
+                return Err(Stop(
+                    close_code::POLICY,
+                    format!("unknown track `{other}` (expected inbound or outbound)"),
+                ));
+            }
         });
     }
-    let format = AudioFormat::new(encoding, rate, roles.len() as u16).map_err(|e| Stop(close_code::UNSUPPORTED, e.to_string()))?;
-    let call_id = params.get("callId").cloned().or(start.call_sid.clone()).unwrap_or_else(|| start.stream_sid.clone());
+    let format = AudioFormat::new(encoding, rate, roles.len() as u16)
+        .map_err(|e| Stop(close_code::UNSUPPORTED, e.to_string()))?;
+    let call_id = params
+        .get("callId")
+        .cloned()
+        .or(start.call_sid.clone())
+        .unwrap_or_else(|| start.stream_sid.clone());
     check_call_id(&call_id)?;
     let call = CallStart {
         call_id,
@@ -199,21 +302,40 @@ mod tests {
     #[test]
     fn a_twilio_start_maps_tracks_to_roles() {
         let text = r#"{"event":"start","sequenceNumber":"1","streamSid":"MZ1","start":{"accountSid":"AC1","streamSid":"MZ1","callSid":"CA1","tracks":["inbound","outbound"],"customParameters":{"agentId":"a7"},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}}}"#;
-        let TwilioEvent::Start { start } = parse(text).ok().unwrap() else { panic!("not a start") };
+        let TwilioEvent::Start { start } = parse(text).ok().unwrap() else {
+            panic!("not a start")
+        };
         let (call, tracks) = call_start(start).ok().unwrap();
         assert_eq!(call.call_id, "CA1");
         assert_eq!(call.roles, vec![Speaker::Customer, Speaker::Agent]);
-        assert_eq!(call.format, AudioFormat::new(Encoding::Mulaw, 8000, 2).unwrap());
+        assert_eq!(
+            call.format,
+            AudioFormat::new(Encoding::Mulaw, 8000, 2).unwrap()
+        );
         assert_eq!(tracks.channel("outbound"), Some(1));
         assert_eq!(call.agent_id.as_deref(), Some("a7"));
     }
 
     #[test]
     fn unknown_events_and_tracks_are_named() {
-        assert!(parse(r#"{"event":"dance"}"#).err().unwrap().1.contains("unknown Twilio event `dance`"));
+        assert!(
+            parse(r#"{"event":"dance"}"#)
+                .err()
+                .unwrap()
+                .1
+                .contains("unknown Twilio event `dance`")
+        );
         let text = r#"{"event":"start","start":{"streamSid":"MZ1","tracks":["sideways"]}}"#;
-        let TwilioEvent::Start { start } = parse(text).ok().unwrap() else { panic!() };
-        assert!(call_start(start).err().unwrap().1.contains("unknown track `sideways`"));
+        let TwilioEvent::Start { start } = parse(text).ok().unwrap() else {
+            panic!()
+        };
+        assert!(
+            call_start(start)
+                .err()
+                .unwrap()
+                .1
+                .contains("unknown track `sideways`")
+        );
     }
 
     mod properties {

@@ -21,7 +21,9 @@ pub fn routes() -> Router<AppState> {
 
 /// Every other path: a file from `web/dist`, or the JSON 404.
 pub fn files(web: &WebConfig) -> ServeDir<axum::routing::MethodRouter> {
-    ServeDir::new(&web.dist).append_index_html_on_directories(false).fallback(get(error::not_found))
+    ServeDir::new(&web.dist)
+        .append_index_html_on_directories(false)
+        .fallback(get(error::not_found))
 }
 
 async fn page(State(state): State<AppState>, file: &str) -> Response {

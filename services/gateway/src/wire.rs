@@ -20,11 +20,25 @@ pub enum ClientMessage {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// First message of every connection: the session to quote when reconnecting.
-    Session { session_id: String, bot: String, bot_version: u32, greeting: String },
+    Session {
+        session_id: String,
+        bot: String,
+        bot_version: u32,
+        greeting: String,
+    },
     /// The bot's answer to one message.
-    Reply { session_id: String, turn: u32, text: String, source: WireSource, latency_ms: f64 },
+    Reply {
+        session_id: String,
+        turn: u32,
+        text: String,
+        source: WireSource,
+        latency_ms: f64,
+    },
     /// A problem with the last message; the connection stays usable.
-    Error { code: &'static str, message: String },
+    Error {
+        code: &'static str,
+        message: String,
+    },
     Pong,
 }
 
@@ -32,19 +46,39 @@ pub enum ServerMessage {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WireSource {
-    Intent { intent: String, confidence: f32 },
-    Knowledge { document_id: String, title: String, score: f32 },
-    Handoff { reason: &'static str },
+    Intent {
+        intent: String,
+        confidence: f32,
+    },
+    Knowledge {
+        document_id: String,
+        title: String,
+        score: f32,
+    },
+    Handoff {
+        reason: &'static str,
+    },
 }
 
 impl From<&Source> for WireSource {
     fn from(s: &Source) -> Self {
         match s {
-            Source::Intent { intent, confidence } => WireSource::Intent { intent: intent.clone(), confidence: *confidence },
-            Source::Knowledge { document_id, title, score } => {
-                WireSource::Knowledge { document_id: document_id.clone(), title: title.clone(), score: *score }
-            }
-            Source::Handoff { reason } => WireSource::Handoff { reason: reason.as_str() },
+            Source::Intent { intent, confidence } => WireSource::Intent {
+                intent: intent.clone(),
+                confidence: *confidence,
+            },
+            Source::Knowledge {
+                document_id,
+                title,
+                score,
+            } => WireSource::Knowledge {
+                document_id: document_id.clone(),
+                title: title.clone(),
+                score: *score,
+            },
+            Source::Handoff { reason } => WireSource::Handoff {
+                reason: reason.as_str(),
+            },
         }
     }
 }
@@ -77,7 +111,9 @@ pub struct ErrorDetail {
 impl ErrorBody {
     /// Builds the body for `code`.
     pub fn new(code: &'static str, message: String) -> Self {
-        Self { error: ErrorDetail { code, message } }
+        Self {
+            error: ErrorDetail { code, message },
+        }
     }
 }
 

@@ -9,7 +9,9 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
-use switchboard_embeddings::{EmbedError, Embedder, Embedding, MPNET_DIR, Precision, SentenceEncoder, models_root};
+use switchboard_embeddings::{
+    EmbedError, Embedder, Embedding, MPNET_DIR, Precision, SentenceEncoder, models_root,
+};
 use switchboard_knowledge::KnowledgeIndex;
 use switchboard_knowledge::eval::{load_answers, load_questions};
 

@@ -52,7 +52,10 @@ fn a_build_records_its_encoder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kb");
     assert_eq!(build(&path).encoder(), "word-hash/64");
-    assert_eq!(KnowledgeIndex::open(&path).unwrap().encoder(), "word-hash/64");
+    assert_eq!(
+        KnowledgeIndex::open(&path).unwrap().encoder(),
+        "word-hash/64"
+    );
     std::fs::remove_file(path.join("encoder.txt")).unwrap();
     assert_eq!(KnowledgeIndex::open(&path).unwrap().encoder(), "");
 }

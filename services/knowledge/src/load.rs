@@ -48,7 +48,8 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), KnowledgeE
 }
 
 fn is_readme(path: &Path) -> bool {
-    path.file_stem().is_some_and(|s| s.eq_ignore_ascii_case("readme"))
+    path.file_stem()
+        .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
 }
 
 /// Parses one Markdown document; `path` names it in errors and supplies the default id.

@@ -79,7 +79,11 @@ fn load_dir_reads_nested_files_and_rejects_duplicates() {
     std::fs::write(dir.path().join("a.md"), "---\ntitle: A\n---\nalpha").unwrap();
     std::fs::write(dir.path().join("cards/b.md"), "---\ntitle: B\n---\nbeta").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
-    std::fs::write(dir.path().join("README.md"), "# How this folder works (no front matter)").unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "# How this folder works (no front matter)",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("cards/readme.md"), "notes").unwrap();
     let docs = load_dir(dir.path()).unwrap();
     let ids: Vec<_> = docs.iter().map(|d| d.id.as_str()).collect();

@@ -48,7 +48,10 @@ fn hash_vector(text: &str) -> Embedding {
 
 /// `shared/data` beside the repository (CI lays it out the same way).
 pub(crate) fn shared_data() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()).join("../../../shared/data")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join("../../../shared/data")
 }
 
 /// A few bank FAQ entries written for tests.

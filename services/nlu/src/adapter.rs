@@ -37,12 +37,22 @@ fn err(e: candle_core::Error) -> NluError {
 
 /// Rows scaled to unit length.
 fn normalise(t: &Tensor) -> candle_core::Result<Tensor> {
-    t.broadcast_div(&t.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.clamp(1e-12, f64::MAX)?)
+    t.broadcast_div(
+        &t.sqr()?
+            .sum_keepdim(D::Minus1)?
+            .sqrt()?
+            .clamp(1e-12, f64::MAX)?,
+    )
 }
 
 impl Adapter {
     /// Trains the map on `vectors` (all of one length) labelled `0..classes`.
-    pub(crate) fn fit(vectors: &[&[f32]], labels: &[usize], classes: usize, seed: u64) -> Result<Self, NluError> {
+    pub(crate) fn fit(
+        vectors: &[&[f32]],
+        labels: &[usize],
+        classes: usize,
+        seed: u64,
+    ) -> Result<Self, NluError> {
         let dim = vectors.first().map_or(0, |v| v.len());
         let n = vectors.len();
         if dim == 0 || n == 0 {
@@ -51,16 +61,29 @@ impl Adapter {
         let dev = Device::Cpu;
         let flat: Vec<f32> = vectors.iter().flat_map(|v| v.iter().copied()).collect();
         let x = Tensor::from_vec(flat, (n, dim), &dev).map_err(err)?;
-        let y = Tensor::from_vec(labels.iter().map(|&l| l as u32).collect::<Vec<_>>(), n, &dev).map_err(err)?;
+        let y = Tensor::from_vec(
+            labels.iter().map(|&l| l as u32).collect::<Vec<_>>(),
+            n,
+            &dev,
+        )
+        .map_err(err)?;
         let eye = Tensor::eye(dim, DType::F32, &dev).map_err(err)?;
         let w = Var::from_tensor(&eye).map_err(err)?;
         // The head starts at each intent's mean: training refines rather than discovers.
         let mut centres = vec![0f32; classes * dim];
         for (v, &l) in vectors.iter().zip(labels) {
-            centres[l * dim..(l + 1) * dim].iter_mut().zip(*v).for_each(|(c, x)| *c += x);
+            centres[l * dim..(l + 1) * dim]
+                .iter_mut()
+                .zip(*v)
+                .for_each(|(c, x)| *c += x);
         }
-        let head = Var::from_tensor(&Tensor::from_vec(centres, (classes, dim), &dev).map_err(err)?).map_err(err)?;
-        let params = ParamsAdamW { lr: LR, weight_decay: 0.0, ..Default::default() };
+        let head = Var::from_tensor(&Tensor::from_vec(centres, (classes, dim), &dev).map_err(err)?)
+            .map_err(err)?;
+        let params = ParamsAdamW {
+            lr: LR,
+            weight_decay: 0.0,
+            ..Default::default()
+        };
         let mut opt = AdamW::new(vec![w.clone(), head.clone()], params).map_err(err)?;
         // A fixed seed gives the same adapter on every run.
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
@@ -71,17 +94,35 @@ impl Adapter {
                 let loss = Self::batch_loss(&x, &y, &w, &head, &eye, chunk).map_err(err)?;
                 let value = loss.to_scalar::<f32>().map_err(err)?;
                 if !value.is_finite() {
-                    return Err(NluError::Internal(format!("embedding adapter diverged (loss {value})")));
+                    return Err(NluError::Internal(format!(
+                        "embedding adapter diverged (loss {value})"
+                    )));
                 }
                 opt.step(&loss.backward().map_err(err)?).map_err(err)?;
             }
         }
-        let wt = w.as_tensor().t().and_then(|t| t.flatten_all()).and_then(|t| t.to_vec1::<f32>()).map_err(err)?;
+        let wt = w
+            .as_tensor()
+            .t()
+            .and_then(|t| t.flatten_all())
+            .and_then(|t| t.to_vec1::<f32>())
+            .map_err(err)?;
         Ok(Self { wt, dim })
     }
 
-    fn batch_loss(x: &Tensor, y: &Tensor, w: &Var, head: &Var, eye: &Tensor, items: &[usize]) -> candle_core::Result<Tensor> {
-        let idx = Tensor::from_vec(items.iter().map(|&i| i as u32).collect::<Vec<_>>(), items.len(), x.device())?;
+    fn batch_loss(
+        x: &Tensor,
+        y: &Tensor,
+        w: &Var,
+        head: &Var,
+        eye: &Tensor,
+        items: &[usize],
+    ) -> candle_core::Result<Tensor> {
+        let idx = Tensor::from_vec(
+            items.iter().map(|&i| i as u32).collect::<Vec<_>>(),
+            items.len(),
+            x.device(),
+        )?;
         let z = normalise(&x.index_select(&idx, 0)?.matmul(w.as_tensor())?)?;
         let logits = (z.matmul(&normalise(head.as_tensor())?.t()?)? * SCALE)?;
         let fit = candle_nn::loss::cross_entropy(&logits, &y.index_select(&idx, 0)?)?;
@@ -97,7 +138,11 @@ impl Adapter {
 
     /// `v` mapped and scaled to unit length, ready for cosine similarity.
     pub(crate) fn apply(&self, v: &[f32]) -> Vec<f32> {
-        let mut out: Vec<f32> = self.wt.chunks_exact(self.dim).map(|col| switchboard_embeddings::dot(v, col)).collect();
+        let mut out: Vec<f32> = self
+            .wt
+            .chunks_exact(self.dim)
+            .map(|col| switchboard_embeddings::dot(v, col))
+            .collect();
         let norm = out.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
         out.iter_mut().for_each(|x| *x /= norm);
         out
@@ -112,7 +157,9 @@ mod tests {
     fn blurred(n: usize) -> (Vec<Vec<f32>>, Vec<usize>) {
         let mut state = 9u64;
         let mut noise = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
         };
         let (mut vectors, mut labels) = (Vec::new(), Vec::new());
@@ -160,7 +207,10 @@ mod tests {
         assert!(after > 2.0 * before, "separation {before} -> {after}");
         for v in &mapped {
             let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            assert!((norm - 1.0).abs() < 1e-4, "mapped vectors have unit length, got {norm}");
+            assert!(
+                (norm - 1.0).abs() < 1e-4,
+                "mapped vectors have unit length, got {norm}"
+            );
         }
     }
 

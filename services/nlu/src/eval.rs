@@ -110,7 +110,10 @@ fn embed_all(
 fn examples(rows: &[LabelledRow], oos_label: Option<&str>) -> Vec<TrainingExample> {
     rows.iter()
         .filter(|r| oos_label != Some(r.label.as_str()))
-        .map(|r| TrainingExample { text: r.text.clone(), intent: r.label.clone() })
+        .map(|r| TrainingExample {
+            text: r.text.clone(),
+            intent: r.label.clone(),
+        })
         .collect()
 }
 
@@ -134,7 +137,14 @@ pub fn evaluate(
     let model = train(&examples, &cached, opts)?;
     let train_seconds = started.elapsed().as_secs_f64();
     progress("training", 1, 1);
-    score(&model, embedder, test_rows, oos_label, (examples.len(), train_seconds), progress)
+    score(
+        &model,
+        embedder,
+        test_rows,
+        oos_label,
+        (examples.len(), train_seconds),
+        progress,
+    )
 }
 
 /// Like [`evaluate`] on the slower path: `base` fine-tuned on the training rows first
@@ -152,7 +162,14 @@ pub fn evaluate_tuned(
     let started = Instant::now();
     let tuned = train_tuned(&examples, base, opts, tune, progress)?;
     let train_seconds = started.elapsed().as_secs_f64();
-    score(&tuned.model, &tuned.encoder, test_rows, oos_label, (examples.len(), train_seconds), progress)
+    score(
+        &tuned.model,
+        &tuned.encoder,
+        test_rows,
+        oos_label,
+        (examples.len(), train_seconds),
+        progress,
+    )
 }
 
 /// Classifies `test_rows` with `model` (embedding them with `embedder`) and counts.

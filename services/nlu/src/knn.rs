@@ -64,7 +64,8 @@ impl KnnIndex {
         let flat: Vec<f32> = queries.iter().flat_map(|v| v.iter().copied()).collect();
         let q = Tensor::from_vec(flat, (queries.len(), dim), &Device::Cpu).map_err(candle_err)?;
         // Built per batch (a copy, small beside the GEMM) so the index holds the rows once.
-        let matrix = Tensor::from_slice(&self.rows, (self.rows.len() / dim, dim), &Device::Cpu).map_err(candle_err)?;
+        let matrix = Tensor::from_slice(&self.rows, (self.rows.len() / dim, dim), &Device::Cpu)
+            .map_err(candle_err)?;
         let sims: Vec<Vec<f32>> = q
             .matmul(&matrix.t().map_err(candle_err)?)
             .and_then(|s| s.to_vec2())
@@ -98,7 +99,11 @@ mod tests {
     #[test]
     fn a_single_query_gets_the_same_neighbours_as_a_batch() {
         let vectors: Vec<Vec<f32>> = (0..200)
-            .map(|i| (0..20).map(|d| ((i * 7 + d * 13) % 17) as f32 / 17.0 - 0.5).collect())
+            .map(|i| {
+                (0..20)
+                    .map(|d| ((i * 7 + d * 13) % 17) as f32 / 17.0 - 0.5)
+                    .collect()
+            })
             .collect();
         let refs: Vec<&[f32]> = vectors.iter().map(Vec::as_slice).collect();
         let index = KnnIndex::new(&refs, (0..200).map(|i| i % 5).collect(), 5).unwrap();
@@ -106,7 +111,12 @@ mod tests {
         let batched = index.query(&queries).unwrap();
         for (q, b) in queries.iter().zip(&batched) {
             let single = index.query(&[q]).unwrap().remove(0);
-            assert!((single.top1 - b.top1).abs() < 1e-5, "{} vs {}", single.top1, b.top1);
+            assert!(
+                (single.top1 - b.top1).abs() < 1e-5,
+                "{} vs {}",
+                single.top1,
+                b.top1
+            );
             for (s, b) in single.probs.iter().zip(&b.probs) {
                 assert!((s - b).abs() < 1e-4, "{s} vs {b}");
             }

@@ -152,10 +152,16 @@ fn label_ids(examples: &[TrainingExample]) -> Result<BTreeMap<&str, usize>, NluE
     }
     for (index, e) in examples.iter().enumerate() {
         if e.text.trim().is_empty() {
-            return Err(NluError::EmptyField { index, field: "text" });
+            return Err(NluError::EmptyField {
+                index,
+                field: "text",
+            });
         }
         if e.intent.trim().is_empty() {
-            return Err(NluError::EmptyField { index, field: "intent" });
+            return Err(NluError::EmptyField {
+                index,
+                field: "intent",
+            });
         }
     }
     let mut names: Vec<&str> = examples.iter().map(|e| e.intent.as_str()).collect();
@@ -232,9 +238,21 @@ fn wrap(
     calibration: Calibration,
     examples: usize,
 ) -> IntentModel {
-    tracing::debug!(?calibration, classes = ids.len(), examples, "intent model trained");
+    tracing::debug!(
+        ?calibration,
+        classes = ids.len(),
+        examples,
+        "intent model trained"
+    );
     let intents = ids.into_keys().map(str::to_string).collect();
-    IntentModel { inner: Arc::new(Inner { intents, dim, ensemble, calibration }) }
+    IntentModel {
+        inner: Arc::new(Inner {
+            intents,
+            dim,
+            ensemble,
+            calibration,
+        }),
+    }
 }
 
 impl IntentModel {

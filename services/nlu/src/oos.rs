@@ -86,7 +86,10 @@ pub(crate) fn split(labels: &[usize], classes: usize, seed: u64) -> Split {
         }
     }
     let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
-    labels.iter().enumerate().for_each(|(i, &l)| by_class[l].push(i));
+    labels
+        .iter()
+        .enumerate()
+        .for_each(|(i, &l)| by_class[l].push(i));
     let (mut fit, mut held_in, mut held_oos) = (Vec::new(), Vec::new(), Vec::new());
     for (c, mut idx) in by_class.into_iter().enumerate() {
         if pseudo[c] {
@@ -98,7 +101,14 @@ pub(crate) fn split(labels: &[usize], classes: usize, seed: u64) -> Split {
         held_in.extend_from_slice(&idx[..n_held]);
         fit.extend_from_slice(&idx[n_held..]);
     }
-    Split { remap, kept: next, n_pseudo, fit, held_in, held_oos }
+    Split {
+        remap,
+        kept: next,
+        n_pseudo,
+        fit,
+        held_in,
+        held_oos,
+    }
 }
 
 /// Runs the calibration described in the module docs over `samples` labelled `0..classes`.
@@ -119,9 +129,22 @@ pub(crate) fn calibrate_split(
     max_cost: f32,
     seed: u64,
 ) -> Result<Calibration, NluError> {
-    let Split { remap, kept: next, n_pseudo, fit, held_in, held_oos } = split;
+    let Split {
+        remap,
+        kept: next,
+        n_pseudo,
+        fit,
+        held_in,
+        held_oos,
+    } = split;
     let (next, n_pseudo) = (*next, *n_pseudo);
-    let fit: Vec<Sample> = fit.iter().map(|&i| Sample { label: remap[samples[i].label], ..samples[i] }).collect();
+    let fit: Vec<Sample> = fit
+        .iter()
+        .map(|&i| Sample {
+            label: remap[samples[i].label],
+            ..samples[i]
+        })
+        .collect();
     if held_in.len() < MIN_HELD_OUT {
         return Ok(Calibration::accept_all(held_in.len()));
     }

@@ -7,7 +7,9 @@ use super::*;
 use crate::eval::{LabelledRow, evaluate, read_csv};
 
 fn banking77(file: &str) -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
         .join("../../../shared/data/banking77")
         .join(file)
 }
@@ -15,7 +17,10 @@ fn banking77(file: &str) -> PathBuf {
 fn minilm() -> &'static CachedEmbedder<SentenceEncoder> {
     static M: OnceLock<CachedEmbedder<SentenceEncoder>> = OnceLock::new();
     M.get_or_init(|| {
-        CachedEmbedder::new(SentenceEncoder::minilm().expect("scripts/models.sh"), 10_000)
+        CachedEmbedder::new(
+            SentenceEncoder::minilm().expect("scripts/models.sh"),
+            10_000,
+        )
     })
 }
 
@@ -192,12 +197,22 @@ fn a_single_intent_is_refused_with_its_name() {
 fn rejection_budgets_outside_zero_to_a_half_are_refused() {
     let examples = [ex("hi", "greet"), ex("bye", "bye")];
     for bad in [-0.01, 0.6, f32::NAN] {
-        let opts = TrainOptions { max_in_scope_cost: bad, ..TrainOptions::default() };
+        let opts = TrainOptions {
+            max_in_scope_cost: bad,
+            ..TrainOptions::default()
+        };
         let err = train(&examples, &Words(32), &opts).unwrap_err();
         assert!(matches!(err, NluError::BadInScopeCost(_)), "{bad}: {err}");
-        assert!(err.to_string().starts_with(&format!("max_in_scope_cost {bad} is outside 0..=0.5")), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("max_in_scope_cost {bad} is outside 0..=0.5")),
+            "{err}"
+        );
     }
-    let edge = TrainOptions { max_in_scope_cost: 0.5, ..TrainOptions::default() };
+    let edge = TrainOptions {
+        max_in_scope_cost: 0.5,
+        ..TrainOptions::default()
+    };
     assert!(train(&examples, &Words(32), &edge).is_ok());
 }
 
@@ -386,7 +401,15 @@ fn evaluation_counts_rejections_by_the_rules() {
         stages.iter().any(|s| s == "training") && stages.iter().any(|s| s == "embedding test set")
     );
     let defaults = TrainOptions::default();
-    let without = evaluate(&train_rows, &test_rows, &Words(64), None, &defaults, &mut |_, _, _| {}).unwrap();
+    let without = evaluate(
+        &train_rows,
+        &test_rows,
+        &Words(64),
+        None,
+        &defaults,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
     assert_eq!(
         (without.oos_recall, without.oos_precision, without.intents),
         (None, None, 3)
@@ -398,7 +421,11 @@ fn evaluation_counts_rejections_by_the_rules() {
 #[test]
 fn fine_tuned_path_trains_calibrates_and_classifies() {
     let base = SentenceEncoder::minilm().expect("scripts/models.sh");
-    let tune = switchboard_embeddings::FineTuneOptions { layers: 1, epochs: 1, ..Default::default() };
+    let tune = switchboard_embeddings::FineTuneOptions {
+        layers: 1,
+        epochs: 1,
+        ..Default::default()
+    };
     let mut stages: Vec<String> = Vec::new();
     let report = crate::eval::evaluate_tuned(
         &few_intents("train.csv"),
@@ -414,11 +441,37 @@ fn fine_tuned_path_trains_calibrates_and_classifies() {
         },
     )
     .unwrap();
-    assert_eq!(stages, ["fine-tuning (calibration)", "fine-tuning", "embedding test set"]);
-    assert!(report.top1_accuracy >= 0.95, "top-1 {}", report.top1_accuracy);
-    assert!(report.accuracy >= 0.9, "accepted and right {}", report.accuracy);
+    assert_eq!(
+        stages,
+        [
+            "fine-tuning (calibration)",
+            "fine-tuning",
+            "embedding test set"
+        ]
+    );
+    assert!(
+        report.top1_accuracy >= 0.95,
+        "top-1 {}",
+        report.top1_accuracy
+    );
+    assert!(
+        report.accuracy >= 0.9,
+        "accepted and right {}",
+        report.accuracy
+    );
     assert!(report.threshold.is_finite(), "a threshold was calibrated");
-    let one = [TrainingExample { text: "hi".into(), intent: "greet".into() }];
-    let err = train_tuned(&one, &base, &TrainOptions::default(), &tune, &mut |_, _, _| {}).err().unwrap();
+    let one = [TrainingExample {
+        text: "hi".into(),
+        intent: "greet".into(),
+    }];
+    let err = train_tuned(
+        &one,
+        &base,
+        &TrainOptions::default(),
+        &tune,
+        &mut |_, _, _| {},
+    )
+    .err()
+    .unwrap();
     assert!(matches!(err, NluError::SingleIntent(_)), "{err}");
 }

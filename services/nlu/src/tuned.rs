@@ -9,7 +9,9 @@
 use switchboard_embeddings::{Embedder, FineTuneOptions, SentenceEncoder, fine_tune};
 
 use crate::ensemble::Sample;
-use crate::{Calibration, IntentModel, NluError, TrainOptions, TrainingExample, finish, label_ids, oos};
+use crate::{
+    Calibration, IntentModel, NluError, TrainOptions, TrainingExample, finish, label_ids, oos,
+};
 
 /// An intent model and the tuned encoder whose embeddings it must be given.
 pub struct TunedModel {
@@ -32,23 +34,44 @@ pub fn train_tuned(
     let classes = ids.len();
     let mut tune_on = |stage: &str, texts: &[&str], labels: &[usize], classes: usize| {
         let total = texts.len() * tune.epochs;
-        fine_tune(base, texts, labels, classes, tune, &mut |epoch, done, n, _loss| {
-            progress(stage, epoch * n + done, total)
-        })
+        fine_tune(
+            base,
+            texts,
+            labels,
+            classes,
+            tune,
+            &mut |epoch, done, n, _loss| progress(stage, epoch * n + done, total),
+        )
     };
     let calibration = if opts.detect_out_of_scope {
         let split = oos::split(&labels, classes, opts.seed);
         let fit_texts: Vec<&str> = split.fit.iter().map(|&i| texts[i]).collect();
         let fit_labels: Vec<usize> = split.fit.iter().map(|&i| split.remap[labels[i]]).collect();
-        let copy = tune_on("fine-tuning (calibration)", &fit_texts, &fit_labels, split.kept)?;
+        let copy = tune_on(
+            "fine-tuning (calibration)",
+            &fit_texts,
+            &fit_labels,
+            split.kept,
+        )?;
         let vectors = copy.embed(&texts)?;
-        oos::calibrate_split(&samples(&texts, &vectors, &labels), &split, opts.max_in_scope_cost, opts.seed)?
+        oos::calibrate_split(
+            &samples(&texts, &vectors, &labels),
+            &split,
+            opts.max_in_scope_cost,
+            opts.seed,
+        )?
     } else {
         Calibration::accept_all(0)
     };
     let encoder = tune_on("fine-tuning", &texts, &labels, classes)?;
     let vectors = encoder.embed(&texts)?;
-    let model = finish(ids, &samples(&texts, &vectors, &labels), encoder.dim(), calibration, opts.seed)?;
+    let model = finish(
+        ids,
+        &samples(&texts, &vectors, &labels),
+        encoder.dim(),
+        calibration,
+        opts.seed,
+    )?;
     Ok(TunedModel { model, encoder })
 }
 
@@ -57,6 +80,10 @@ fn samples<'a>(texts: &[&'a str], vectors: &'a [Vec<f32>], labels: &[usize]) -> 
         .iter()
         .zip(vectors)
         .zip(labels)
-        .map(|((text, embedding), &label)| Sample { text, embedding, label })
+        .map(|((text, embedding), &label)| Sample {
+            text,
+            embedding,
+            label,
+        })
         .collect()
 }

@@ -195,7 +195,8 @@ impl Store {
     /// Adds a turn at the end of the session's transcript and returns its 1-based position;
     /// `NotFound` (nothing written) if the session does not exist.
     pub async fn append_turn(&self, session_id: &str, turn: &TurnRecord) -> Result<u64> {
-        self.append_turns(session_id, std::slice::from_ref(turn)).await
+        self.append_turns(session_id, std::slice::from_ref(turn))
+            .await
     }
 
     /// Adds turns (a visitor's message and the bot's reply) in one transaction, so a transcript

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
-use switchboard_embeddings::{CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder};
+use switchboard_embeddings::{
+    CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder,
+};
 use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
@@ -48,7 +50,11 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
 
     // One encoder for both: a fallback turn's second embedding is a cache hit, not a forward.
     let shared = config.knowledge_encoder == config.nlu_encoder;
-    let knowledge_embedder = if shared { embedder.clone() } else { load_knowledge_embedder(config)? };
+    let knowledge_embedder = if shared {
+        embedder.clone()
+    } else {
+        load_knowledge_embedder(config)?
+    };
     let knowledge = Arc::new(open_knowledge(config, knowledge_embedder.as_ref())?);
     let queue = EmbedQueue::start(embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING);
     let knowledge_queue = if shared {
@@ -64,7 +70,13 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         store.clone(),
         bus.clone(),
     ));
-    Ok(App { store, knowledge_embedder, chat, knowledge, bus })
+    Ok(App {
+        store,
+        knowledge_embedder,
+        chat,
+        knowledge,
+        bus,
+    })
 }
 
 /// The in-process bus, or NATS when `event_bus` names a server, so events reach every node.
@@ -101,10 +113,14 @@ fn precision(config: &Config) -> anyhow::Result<Precision> {
 pub fn load_encoder(config: &Config, name: &str) -> anyhow::Result<SentenceEncoder> {
     let precision = precision(config)?;
     let dir = config.models_dir.join(name);
-    let model = SentenceEncoder::load_with(&dir, precision)
-        .with_context(|| format!("loading the {name} encoder (run scripts/models.sh to install it)"))?;
+    let model = SentenceEncoder::load_with(&dir, precision).with_context(|| {
+        format!("loading the {name} encoder (run scripts/models.sh to install it)")
+    })?;
     if precision == Precision::Int8 && model.numerics() != "i8" {
-        tracing::info!(encoder = name, "this CPU has no AVX-512 VNNI: the encoder runs at full precision");
+        tracing::info!(
+            encoder = name,
+            "this CPU has no AVX-512 VNNI: the encoder runs at full precision"
+        );
     }
     Ok(model)
 }
@@ -112,7 +128,9 @@ pub fn load_encoder(config: &Config, name: &str) -> anyhow::Result<SentenceEncod
 /// Refuses an encoder name (of setting `key`) that is not one of the installed encoders.
 fn check_encoder(key: &str, name: &str) -> anyhow::Result<()> {
     if name != MPNET_DIR && name != MINILM_DIR {
-        anyhow::bail!("{key} `{name}` is not one of the installed encoders: `{MPNET_DIR}` or `{MINILM_DIR}`");
+        anyhow::bail!(
+            "{key} `{name}` is not one of the installed encoders: `{MPNET_DIR}` or `{MINILM_DIR}`"
+        );
     }
     Ok(())
 }
@@ -130,7 +148,9 @@ pub fn load_embedder(config: &Config) -> anyhow::Result<Arc<CachedEmbedder<Sente
     let path = embedding_cache_path(config, cached.inner().numerics());
     match cached.load_file(&path) {
         Ok(n) => tracing::debug!(entries = n, path = %path.display(), "embedding cache loaded"),
-        Err(e) => tracing::warn!(error = %e, path = %path.display(), "embedding cache unreadable; starting empty"),
+        Err(e) => {
+            tracing::warn!(error = %e, path = %path.display(), "embedding cache unreadable; starting empty")
+        }
     }
     Ok(Arc::new(cached))
 }
@@ -146,7 +166,10 @@ pub fn load_knowledge_embedder(config: &Config) -> anyhow::Result<Arc<dyn Embedd
 
 /// One file per model and forward arithmetic, so vectors of two forwards never mix.
 fn embedding_cache_path(config: &Config, numerics: &str) -> std::path::PathBuf {
-    config.cache_dir.join("embeddings").join(format!("{}.{numerics}.bin", config.nlu_encoder))
+    config
+        .cache_dir
+        .join("embeddings")
+        .join(format!("{}.{numerics}.bin", config.nlu_encoder))
 }
 
 /// Persists new vectors so the next start skips them; a read-only cache only costs speed.
@@ -161,16 +184,29 @@ pub fn save_embedding_cache(config: &Config, cached: &CachedEmbedder<SentenceEnc
 }
 
 /// Trains and publishes the active version of every stored bot.
-async fn load_active_bots(store: &Store, registry: &BotRegistry, embedder: Arc<dyn Embedder>) -> anyhow::Result<()> {
+async fn load_active_bots(
+    store: &Store,
+    registry: &BotRegistry,
+    embedder: Arc<dyn Embedder>,
+) -> anyhow::Result<()> {
     for name in crate::cmd::bot::stored_bot_names(store).await? {
-        let Some(record) = store.active_bot_version(&name).await? else { continue };
+        let Some(record) = store.active_bot_version(&name).await? else {
+            continue;
+        };
         let definition: BotDefinition = serde_json::from_str(&record.definition_json)
-            .with_context(|| format!("stored definition of bot `{name}` v{} is unreadable", record.version))?;
+            .with_context(|| {
+                format!(
+                    "stored definition of bot `{name}` v{} is unreadable",
+                    record.version
+                )
+            })?;
         let embedder = embedder.clone();
         let started = std::time::Instant::now();
         let loaded = tokio::task::spawn_blocking(move || {
             let bar = progress::bar("training bot");
-            let built = LoadedBot::build(definition, embedder.as_ref(), &mut |d, t| progress::update(&bar, d, t));
+            let built = LoadedBot::build(definition, embedder.as_ref(), &mut |d, t| {
+                progress::update(&bar, d, t)
+            });
             bar.finish_and_clear();
             built
         })
@@ -193,14 +229,17 @@ fn open_knowledge(config: &Config, embedder: &dyn Embedder) -> anyhow::Result<Kn
             config.knowledge_dir.display()
         );
     }
-    let knowledge =
-        Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| progress::update(&bar, done, total))
-            .with_context(|| format!("building the knowledge index in {}", root.display()))?;
+    let knowledge = Knowledge::open_or_build(&root, docs.clone(), embedder, &mut |done, total| {
+        progress::update(&bar, done, total)
+    })
+    .with_context(|| format!("building the knowledge index in {}", root.display()))?;
     // A build from another encoder or precision (say, before `knowledge_encoder` changed) is
     // rebuilt too: its vectors do not live in the query's space.
     let current = knowledge.snapshot();
     if current.documents() != docs.as_slice() || current.encoder() != embedder.model_id() {
-        knowledge.reindex(docs, embedder, &mut |done, total| progress::update(&bar, done, total))?;
+        knowledge.reindex(docs, embedder, &mut |done, total| {
+            progress::update(&bar, done, total)
+        })?;
     }
     bar.finish_and_clear();
     Ok(knowledge)
@@ -224,24 +263,58 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn an_unknown_encoder_is_named_with_its_setting_and_the_choices() {
-        let config = crate::config::Config { knowledge_encoder: "bert-large".into(), ..Default::default() };
-        let err = super::load_knowledge_embedder(&config).err().expect("unknown encoder refused").to_string();
-        assert!(err.contains("knowledge_encoder `bert-large`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
-        let config = crate::config::Config { nlu_encoder: "bge-small".into(), ..Default::default() };
-        let err = super::load_embedder(&config).err().expect("unknown encoder refused").to_string();
-        assert!(err.contains("nlu_encoder `bge-small`") && err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"), "{err}");
+        let config = crate::config::Config {
+            knowledge_encoder: "bert-large".into(),
+            ..Default::default()
+        };
+        let err = super::load_knowledge_embedder(&config)
+            .err()
+            .expect("unknown encoder refused")
+            .to_string();
+        assert!(
+            err.contains("knowledge_encoder `bert-large`")
+                && err.contains("all-mpnet-base-v2")
+                && err.contains("all-MiniLM-L6-v2"),
+            "{err}"
+        );
+        let config = crate::config::Config {
+            nlu_encoder: "bge-small".into(),
+            ..Default::default()
+        };
+        let err = super::load_embedder(&config)
+            .err()
+            .expect("unknown encoder refused")
+            .to_string();
+        assert!(
+            err.contains("nlu_encoder `bge-small`")
+                && err.contains("all-mpnet-base-v2")
+                && err.contains("all-MiniLM-L6-v2"),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_unknown_encoder_precision_is_named_with_the_choices() {
-        let config = crate::config::Config { encoder_precision: "int4".into(), ..Default::default() };
-        let err = super::load_knowledge_embedder(&config).err().expect("unknown precision refused").to_string();
-        assert!(err.contains("`int4`") && err.contains("`int8`") && err.contains("`full`"), "{err}");
+        let config = crate::config::Config {
+            encoder_precision: "int4".into(),
+            ..Default::default()
+        };
+        let err = super::load_knowledge_embedder(&config)
+            .err()
+            .expect("unknown precision refused")
+            .to_string();
+        assert!(
+            err.contains("`int4`") && err.contains("`int8`") && err.contains("`full`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn passwords_are_hidden_in_urls() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
     }

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use speech_models::{InstallOptions, ModelName, Quantization};
-use transcribe_aws::{TranscribeConfig, TranscribeRecognizer};
 use switchboard_transcription::whisper::Effort;
 use switchboard_transcription::{Recognizer, WhisperConfig, WhisperEngine};
+use transcribe_aws::{TranscribeConfig, TranscribeRecognizer};
 
 use crate::config::{AsrConfig, Config};
 use crate::progress::ModelProgress;
@@ -18,16 +18,25 @@ pub async fn recognizer(config: &Config) -> anyhow::Result<Option<Arc<dyn Recogn
         "off" => Ok(None),
         "whisper" => {
             let model = whisper_model(config, None)?;
-            let engine = tokio::task::block_in_place(|| WhisperEngine::load(whisper_config(&config.asr, model)))?;
+            let engine = tokio::task::block_in_place(|| {
+                WhisperEngine::load(whisper_config(&config.asr, model))
+            })?;
             Ok(Some(Arc::new(engine)))
         }
         "transcribe" => {
-            let mut cfg = TranscribeConfig::new(config.asr.transcribe_region.clone(), config.asr.transcribe_language.clone());
+            let mut cfg = TranscribeConfig::new(
+                config.asr.transcribe_region.clone(),
+                config.asr.transcribe_language.clone(),
+            );
             cfg.endpoint_url = config.asr.transcribe_endpoint.clone();
-            let engine = TranscribeRecognizer::new(cfg).await.context("starting Amazon Transcribe")?;
+            let engine = TranscribeRecognizer::new(cfg)
+                .await
+                .context("starting Amazon Transcribe")?;
             Ok(Some(Arc::new(engine)))
         }
-        other => anyhow::bail!("asr.engine = {other:?}: expected \"whisper\", \"transcribe\" or \"off\""),
+        other => {
+            anyhow::bail!("asr.engine = {other:?}: expected \"whisper\", \"transcribe\" or \"off\"")
+        }
     }
 }
 
@@ -37,7 +46,11 @@ pub fn whisper_config(asr: &AsrConfig, model: PathBuf) -> WhisperConfig {
     if asr.workers > 0 {
         cfg.workers = asr.workers;
     }
-    cfg.final_effort = if asr.beam_size <= 1 { Effort::Greedy } else { Effort::Beam(asr.beam_size) };
+    cfg.final_effort = if asr.beam_size <= 1 {
+        Effort::Greedy
+    } else {
+        Effort::Beam(asr.beam_size)
+    };
     cfg.partial_interval_ms = asr.partial_interval_ms;
     cfg.vad.min_silence_ms = asr.min_silence_ms;
     cfg.early_finals = asr.early_finals;
@@ -58,10 +71,21 @@ pub fn whisper_model(config: &Config, name: Option<&str>) -> anyhow::Result<Path
 }
 
 /// Installs a model with progress bars on the terminal.
-pub fn install(config: &Config, name: ModelName, quantize: Quantization, force: bool) -> anyhow::Result<speech_models::InstalledModel> {
-    let opts = InstallOptions { quantize, index_url: config.asr.pypi_index.clone(), force };
+pub fn install(
+    config: &Config,
+    name: ModelName,
+    quantize: Quantization,
+    force: bool,
+) -> anyhow::Result<speech_models::InstalledModel> {
+    let opts = InstallOptions {
+        quantize,
+        index_url: config.asr.pypi_index.clone(),
+        force,
+    };
     let progress = ModelProgress::new();
-    let installed = tokio::task::block_in_place(|| speech_models::install(name, &config.models_dir, &opts, &progress))
-        .with_context(|| format!("installing Whisper {name} ({quantize})"))?;
+    let installed = tokio::task::block_in_place(|| {
+        speech_models::install(name, &config.models_dir, &opts, &progress)
+    })
+    .with_context(|| format!("installing Whisper {name} ({quantize})"))?;
     Ok(installed)
 }

@@ -199,7 +199,9 @@ impl Config {
         if let Some(v) = &o.data_dir {
             fig = fig.merge(("data_dir", v));
         }
-        let mut config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        let mut config: Config = fig
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         if let Ok(models) = std::env::var("SWITCHBOARD_MODELS") {
             config.models_dir = PathBuf::from(models);
         }
@@ -208,8 +210,9 @@ impl Config {
 
     /// Creates the data directory so SQLite and the index have somewhere to live.
     pub fn ensure_data_dir(&self) -> anyhow::Result<&Path> {
-        std::fs::create_dir_all(&self.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data dir {}: {e}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            anyhow::anyhow!("cannot create data dir {}: {e}", self.data_dir.display())
+        })?;
         Ok(&self.data_dir)
     }
 }
@@ -255,7 +258,10 @@ mod tests {
             let config = Config::load(&Overrides::default()).map_err(|e| e.to_string())?;
             assert_eq!(config.asr.engine, "transcribe");
             assert_eq!(config.asr.beam_size, 5);
-            assert_eq!(config.asr.model, "tiny.en", "unset keys keep their defaults");
+            assert_eq!(
+                config.asr.model, "tiny.en",
+                "unset keys keep their defaults"
+            );
             Ok(())
         });
     }

@@ -78,7 +78,9 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let o = &cli.overrides;
     runtime.block_on(async move {
         match cli.command {
@@ -90,8 +92,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Models(c) => cmd::models::run(c, o).await,
             Command::Transcribe(args) => cmd::transcribe::run(args, o).await,
             Command::Eval(Eval::Asr(args)) => cmd::eval_asr::run(args, o).await,
-            Command::Eval(Eval::Nlu(args)) => tokio::task::block_in_place(|| cmd::eval_nlu::run(args, o)),
-            Command::Eval(Eval::Faq(args)) => tokio::task::block_in_place(|| cmd::eval_faq::run(args, o)),
+            Command::Eval(Eval::Nlu(args)) => {
+                tokio::task::block_in_place(|| cmd::eval_nlu::run(args, o))
+            }
+            Command::Eval(Eval::Faq(args)) => {
+                tokio::task::block_in_place(|| cmd::eval_faq::run(args, o))
+            }
         }
     })
 }
@@ -101,9 +107,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// cancelled decode an error, and Switchboard reports real decode failures itself.
 fn init_tracing(json: bool) {
     let wanted = std::env::var("SWITCHBOARD_LOG").unwrap_or_else(|_| "info".into());
-    let directives = if wanted.contains("whisper_rs") { wanted } else { format!("{wanted},whisper_rs=off") };
-    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info,whisper_rs=off"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let directives = if wanted.contains("whisper_rs") {
+        wanted
+    } else {
+        format!("{wanted},whisper_rs=off")
+    };
+    let filter =
+        EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info,whisper_rs=off"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {

@@ -27,7 +27,9 @@ pub struct ModelProgress {
 
 impl ModelProgress {
     pub fn new() -> Self {
-        Self { bar: std::sync::Mutex::new(None) }
+        Self {
+            bar: std::sync::Mutex::new(None),
+        }
     }
 }
 
@@ -39,27 +41,34 @@ impl speech_models::Progress for ModelProgress {
         } else {
             "{msg:32} [{bar:30}] {pos}/{len}"
         };
-        bar.set_style(ProgressStyle::with_template(template).expect("static template").progress_chars("=> "));
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("static template")
+                .progress_chars("=> "),
+        );
         bar.set_message(name.to_string());
         if bar.is_hidden() {
             // Not a terminal (CI, logs): one line per stage instead of a bar.
             eprintln!("models: {name}");
         }
         if let Ok(mut slot) = self.bar.lock()
-            && let Some(old) = slot.replace(bar) {
-                old.finish_and_clear();
-            }
+            && let Some(old) = slot.replace(bar)
+        {
+            old.finish_and_clear();
+        }
     }
     fn advance(&self, done: u64) {
         if let Ok(slot) = self.bar.lock()
-            && let Some(bar) = slot.as_ref() {
-                bar.set_position(done);
-            }
+            && let Some(bar) = slot.as_ref()
+        {
+            bar.set_position(done);
+        }
     }
     fn finish(&self) {
         if let Ok(mut slot) = self.bar.lock()
-            && let Some(bar) = slot.take() {
-                bar.finish_and_clear();
-            }
+            && let Some(bar) = slot.take()
+        {
+            bar.finish_and_clear();
+        }
     }
 }

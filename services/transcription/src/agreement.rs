@@ -14,19 +14,32 @@ impl Agreement {
     /// Takes a new hypothesis for the whole utterance so far; returns (stable, unstable) text.
     pub fn update(&mut self, hypothesis: &str) -> (String, String) {
         let words: Vec<String> = hypothesis.split_whitespace().map(str::to_string).collect();
-        let agreed = self.previous.iter().zip(&words).take_while(|(a, b)| same_word(a, b)).count();
+        let agreed = self
+            .previous
+            .iter()
+            .zip(&words)
+            .take_while(|(a, b)| same_word(a, b))
+            .count();
         if agreed > self.committed.len() {
             self.committed = words[..agreed].to_vec();
         }
         self.previous = words;
-        let unstable = self.previous.iter().skip(self.committed.len()).cloned().collect::<Vec<_>>();
+        let unstable = self
+            .previous
+            .iter()
+            .skip(self.committed.len())
+            .cloned()
+            .collect::<Vec<_>>();
         (self.committed.join(" "), unstable.join(" "))
     }
 }
 
 /// Words match when they differ only in case or trailing punctuation ("card," vs "card").
 fn same_word(a: &str, b: &str) -> bool {
-    let clean = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let clean = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
     clean(a) == clean(b)
 }
 
@@ -38,8 +51,14 @@ mod tests {
     fn words_become_stable_when_two_hypotheses_agree() {
         let mut a = Agreement::default();
         assert_eq!(a.update("I lost"), (String::new(), "I lost".into()));
-        assert_eq!(a.update("I lost my car"), ("I lost".into(), "my car".into()));
-        assert_eq!(a.update("I lost my card yesterday"), ("I lost my".into(), "card yesterday".into()));
+        assert_eq!(
+            a.update("I lost my car"),
+            ("I lost".into(), "my car".into())
+        );
+        assert_eq!(
+            a.update("I lost my card yesterday"),
+            ("I lost my".into(), "card yesterday".into())
+        );
     }
 
     #[test]

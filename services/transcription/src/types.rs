@@ -27,7 +27,9 @@ impl std::str::FromStr for Speaker {
         match s.to_ascii_lowercase().as_str() {
             "customer" | "caller" | "inbound" => Ok(Speaker::Customer),
             "agent" | "outbound" => Ok(Speaker::Agent),
-            other => Err(format!("unknown speaker role `{other}` (expected customer or agent)")),
+            other => Err(format!(
+                "unknown speaker role `{other}` (expected customer or agent)"
+            )),
         }
     }
 }
@@ -88,10 +90,16 @@ pub enum TranscriptEvent {
     Partial(Partial),
     Final(Segment),
     /// The engine is this far behind the audio it was given: supervisors see the call lagging.
-    Lagging { behind_ms: u64 },
+    Lagging {
+        behind_ms: u64,
+    },
     /// One piece of work failed (an utterance that could not be decoded); the stream goes on
     /// from `at_ms` of call time. Supervisors see the gap; the call still completes.
-    Degraded { stage: &'static str, reason: String, at_ms: u64 },
+    Degraded {
+        stage: &'static str,
+        reason: String,
+        at_ms: u64,
+    },
     /// The engine gave up on this call; the pipeline keeps what it already has.
     Failed(AsrError),
 }

@@ -1,7 +1,9 @@
 //! Streams that break after speech: what was said before the break is transcribed and kept, the
 //! call is `incomplete`, and a reconnect with the same callId appends after the audio received.
 
-use switchboard_e2e::{Backend, CallSocket, LiveFeed, Server, StagedCall, lca_end, lca_start, unique_id};
+use switchboard_e2e::{
+    Backend, CallSocket, LiveFeed, Server, StagedCall, lca_end, lca_start, unique_id,
+};
 
 use super::{CALL, assert_seq_contiguous, assert_speakers_match_script, transcript};
 
@@ -22,7 +24,13 @@ async fn broken_streams_keep_what_was_said_and_reconnects_append() -> anyhow::Re
     socket.stream(&speech, None).await?;
     socket.send_audio(&[1, 2, 3]).await?;
     let (code, reason) = socket.closed().await?;
-    assert_eq!((code, reason.as_str()), (1007, "3 bytes is not a whole number of 4-byte sample frames"));
+    assert_eq!(
+        (code, reason.as_str()),
+        (
+            1007,
+            "3 bytes is not a whole number of 4-byte sample frames"
+        )
+    );
     assert_kept(&server, &agent, &staged, &odd).await?;
 
     // A second START on the same connection.
@@ -34,9 +42,16 @@ async fn broken_streams_keep_what_was_said_and_reconnects_append() -> anyhow::Re
     socket.send_json(&lca_start(&intruder)).await?;
     let (code, reason) = socket.closed().await?;
     assert_eq!(code, 1008, "{reason}");
-    assert!(reason.contains("second START") && reason.contains(&intruder), "{reason}");
+    assert!(
+        reason.contains("second START") && reason.contains(&intruder),
+        "{reason}"
+    );
     assert_kept(&server, &agent, &staged, &twice).await?;
-    assert_eq!(server.call_status(&agent, &intruder).await?, 404, "the second START stored nothing");
+    assert_eq!(
+        server.call_status(&agent, &intruder).await?,
+        404,
+        "the second START stored nothing"
+    );
 
     // The client vanishes: TCP closed, no END, no close frame.
     let vanished = unique_id("vanished");
@@ -55,7 +70,11 @@ async fn broken_streams_keep_what_was_said_and_reconnects_append() -> anyhow::Re
     let second_part = staged.pcm_chunks(10_000, 17_000, 200);
     let mut socket = CallSocket::lca(&server, &agent).await?;
     socket.send_json(&lca_start(&vanished)).await?;
-    assert_eq!(live.next().await?["offset_ms"], FIRST_PART_MS, "call_started tells where the audio resumes");
+    assert_eq!(
+        live.next().await?["offset_ms"],
+        FIRST_PART_MS,
+        "call_started tells where the audio resumes"
+    );
     socket.stream(&second_part, None).await?;
     socket.send_json(&lca_end(&vanished)).await?;
     assert_eq!(socket.closed().await?.0, 1000);
@@ -65,13 +84,30 @@ async fn broken_streams_keep_what_was_said_and_reconnects_append() -> anyhow::Re
     assert_eq!(call["audio_ms"], FIRST_PART_MS + 7_000);
     let segments = transcript(&call);
     assert_seq_contiguous(&segments);
-    assert_eq!(&segments[..first.len()], &first[..], "the first connection's segments are untouched");
+    assert_eq!(
+        &segments[..first.len()],
+        &first[..],
+        "the first connection's segments are untouched"
+    );
     let appended = &segments[first.len()..];
-    assert!(!appended.is_empty(), "nothing transcribed from the second connection: {call}");
-    let last_first_seq = first.iter().filter_map(|s| s["seq"].as_u64()).max().unwrap();
+    assert!(
+        !appended.is_empty(),
+        "nothing transcribed from the second connection: {call}"
+    );
+    let last_first_seq = first
+        .iter()
+        .filter_map(|s| s["seq"].as_u64())
+        .max()
+        .unwrap();
     for s in appended {
-        assert!(s["start_ms"].as_u64().unwrap() >= FIRST_PART_MS, "{s} starts before the resume offset");
-        assert!(s["seq"].as_u64().unwrap() > last_first_seq, "{s} is numbered among the first connection's");
+        assert!(
+            s["start_ms"].as_u64().unwrap() >= FIRST_PART_MS,
+            "{s} starts before the resume offset"
+        );
+        assert!(
+            s["seq"].as_u64().unwrap() > last_first_seq,
+            "{s} is numbered among the first connection's"
+        );
     }
     // Moved back to file time, the second part's segments line up with the script.
     assert_speakers_match_script(&staged, appended, 10_000 - FIRST_PART_MS as i64);
@@ -79,12 +115,20 @@ async fn broken_streams_keep_what_was_said_and_reconnects_append() -> anyhow::Re
 }
 
 /// The call ended `incomplete` with the 6 s counted and a transcript of them kept; returns it.
-async fn assert_kept(server: &Server, token: &str, staged: &StagedCall, id: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+async fn assert_kept(
+    server: &Server,
+    token: &str,
+    staged: &StagedCall,
+    id: &str,
+) -> anyhow::Result<Vec<serde_json::Value>> {
     let call = server.call_when_ended(token, id).await?;
     assert_eq!(call["status"], "incomplete", "{call}");
     assert_eq!(call["audio_ms"], FIRST_PART_MS, "{call}");
     let segments = transcript(&call);
-    assert!(segments.iter().any(|s| s["speaker"] == "agent"), "the agent's greeting is kept: {call}");
+    assert!(
+        segments.iter().any(|s| s["speaker"] == "agent"),
+        "the agent's greeting is kept: {call}"
+    );
     assert_eq!(call["segments"], segments.len() as u64);
     assert_speakers_match_script(staged, &segments, 0);
     Ok(segments)

@@ -1,11 +1,19 @@
 //! A staged call streamed over Amazon LCA's protocol, exactly as LCA's client sends a file.
 
-use switchboard_e2e::{Backend, CallSocket, LiveFeed, Server, StagedCall, lca_end, lca_start, unique_id};
+use switchboard_e2e::{
+    Backend, CallSocket, LiveFeed, Server, StagedCall, lca_end, lca_start, unique_id,
+};
 
-use super::{CALL, assert_seq_contiguous, by_seq, assert_speakers_match_script, assert_wer_per_speaker, transcript};
+use super::{
+    CALL, assert_seq_contiguous, assert_speakers_match_script, assert_wer_per_speaker, by_seq,
+    transcript,
+};
 use crate::on_both_databases;
 
-on_both_databases!(a_staged_lca_call_is_stored_and_published_per_speaker, staged_call);
+on_both_databases!(
+    a_staged_lca_call_is_stored_and_published_per_speaker,
+    staged_call
+);
 
 async fn staged_call(backend: Backend) -> anyhow::Result<()> {
     let server = Server::start(backend).await?;
@@ -30,13 +38,23 @@ async fn staged_call(backend: Backend) -> anyhow::Result<()> {
     assert_eq!(call["from_number"], "+15550100");
     assert_eq!(call["agent_id"], "agent-7");
     assert_eq!(call["sample_rate"], 8000);
-    assert_eq!(call["channel_roles"], serde_json::json!(["customer", "agent"]));
+    assert_eq!(
+        call["channel_roles"],
+        serde_json::json!(["customer", "agent"])
+    );
     assert_eq!(call["connections"], 1);
-    assert_eq!(call["audio_ms"], staged.duration_ms(), "the header is not counted as audio");
+    assert_eq!(
+        call["audio_ms"],
+        staged.duration_ms(),
+        "the header is not counted as audio"
+    );
     let segments = transcript(&call);
     assert_eq!(call["segments"], segments.len() as u64);
     for speaker in ["customer", "agent"] {
-        assert!(segments.iter().any(|s| s["speaker"] == speaker), "no {speaker} segment: {segments:?}");
+        assert!(
+            segments.iter().any(|s| s["speaker"] == speaker),
+            "no {speaker} segment: {segments:?}"
+        );
     }
     assert_seq_contiguous(&segments);
     assert_wer_per_speaker(&staged, &segments, &format!("LCA {backend:?}"));
@@ -46,7 +64,14 @@ async fn staged_call(backend: Backend) -> anyhow::Result<()> {
     let events = live.until_ended().await?;
     let started = &events[0];
     assert_eq!(started["type"], "call_started", "{events:?}");
-    assert_eq!((&started["call_id"], &started["agent_id"], &started["offset_ms"]), (&id.clone().into(), &"agent-7".into(), &0.into()));
+    assert_eq!(
+        (
+            &started["call_id"],
+            &started["agent_id"],
+            &started["offset_ms"]
+        ),
+        (&id.clone().into(), &"agent-7".into(), &0.into())
+    );
     let published: Vec<_> = events.iter().filter(|e| e["type"] == "segment").collect();
     assert_eq!(published.len(), segments.len(), "{events:?}");
     for (p, s) in published.iter().zip(&by_seq(&segments)) {
@@ -59,6 +84,11 @@ async fn staged_call(backend: Backend) -> anyhow::Result<()> {
     assert_eq!(ended["segments"], segments.len() as u64);
     assert_eq!(ended["audio_ms"], staged.duration_ms());
     assert!(ended["reason"].is_null(), "{ended}");
-    assert!(events.iter().all(|e| e["call_id"] == id.as_str() || e["type"] == "skipped"), "only this call's events: {events:?}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["call_id"] == id.as_str() || e["type"] == "skipped"),
+        "only this call's events: {events:?}"
+    );
     Ok(())
 }

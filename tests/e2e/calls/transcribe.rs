@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use switchboard_e2e::{Backend, CallSocket, LiveFeed, Server, StagedCall, Start, lca_end, lca_start, unique_id};
+use switchboard_e2e::{
+    Backend, CallSocket, LiveFeed, Server, StagedCall, Start, lca_end, lca_start, unique_id,
+};
 use transcribe_aws::fake::{Exception, Failure, FakeTranscribe, Script, Utterance};
 
 use super::{CALL, transcript};
@@ -28,7 +30,14 @@ async fn server_for(fake: &FakeTranscribe) -> anyhow::Result<Server> {
 fn segments_of(call: &Value) -> Vec<(String, String, u64, u64)> {
     transcript(call)
         .iter()
-        .map(|s| (s["speaker"].as_str().unwrap().into(), s["text"].as_str().unwrap().into(), s["start_ms"].as_u64().unwrap(), s["end_ms"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["speaker"].as_str().unwrap().into(),
+                s["text"].as_str().unwrap().into(),
+                s["start_ms"].as_u64().unwrap(),
+                s["end_ms"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -77,26 +86,51 @@ async fn transcribe_finals_are_stored_per_channel_and_offset_on_reconnect() -> a
     assert_eq!(got.header("enable-channel-identification"), Some("true"));
     assert_eq!(got.header("media-encoding"), Some("pcm"));
     assert_eq!(got.header("language-code"), Some("en-US"));
-    assert!(got.end_frame && got.faults.is_empty() && got.misaligned_events == 0, "{:?}", got.faults);
-    assert!(got.signed_messages > 0, "audio events are SigV4-signed with the environment's credentials");
-    assert!(got.audio[0] == staged.channels[0], "channel 0 differs from the file's customer channel");
-    assert!(got.audio[1] == staged.channels[1], "channel 1 differs from the file's agent channel");
+    assert!(
+        got.end_frame && got.faults.is_empty() && got.misaligned_events == 0,
+        "{:?}",
+        got.faults
+    );
+    assert!(
+        got.signed_messages > 0,
+        "audio events are SigV4-signed with the environment's credentials"
+    );
+    assert!(
+        got.audio[0] == staged.channels[0],
+        "channel 0 differs from the file's customer channel"
+    );
+    assert!(
+        got.audio[1] == staged.channels[1],
+        "channel 1 differs from the file's agent channel"
+    );
 
     // The same callId again: a new Transcribe stream, its times moved by the audio before.
     let mut socket = CallSocket::lca(&server, &agent).await?;
     socket.send_json(&lca_start(&id)).await?;
-    socket.stream(&staged.pcm_chunks(0, 10_000, 200), None).await?;
+    socket
+        .stream(&staged.pcm_chunks(0, 10_000, 200), None)
+        .await?;
     socket.send_json(&lca_end(&id)).await?;
     assert_eq!(socket.closed().await?.0, 1000);
     let call = server.call(&agent, &id).await?;
     let offset = staged.duration_ms();
     let mut expected = first.clone();
-    expected.extend(first.iter().map(|(who, text, s, e)| (who.clone(), text.clone(), s + offset, e + offset)));
+    expected.extend(
+        first
+            .iter()
+            .map(|(who, text, s, e)| (who.clone(), text.clone(), s + offset, e + offset)),
+    );
     assert_eq!(segments_of(&call), expected);
-    assert_eq!((&call["connections"], &call["audio_ms"]), (&2.into(), &(offset + 10_000).into()));
+    assert_eq!(
+        (&call["connections"], &call["audio_ms"]),
+        (&2.into(), &(offset + 10_000).into())
+    );
     let sessions = fake.sessions();
     assert_eq!(sessions.len(), 2);
-    assert!(sessions[1].audio[0] == staged.channels[0][..80_000] && sessions[1].audio[1] == staged.channels[1][..80_000]);
+    assert!(
+        sessions[1].audio[0] == staged.channels[0][..80_000]
+            && sessions[1].audio[1] == staged.channels[1][..80_000]
+    );
     Ok(())
 }
 
@@ -108,7 +142,11 @@ async fn a_transcribe_failure_mid_call_keeps_the_segments_before_it() -> anyhow:
             Utterance::new(0, 6, "Hi Emma.", 4.75, 5.5),
             Utterance::new(0, 1_000, "never said", 60.0, 61.0),
         ],
-        fail: Some(Failure { after_events: 12, exception: Exception::InternalFailure, message: "fake outage".into() }),
+        fail: Some(Failure {
+            after_events: 12,
+            exception: Exception::InternalFailure,
+            message: "fake outage".into(),
+        }),
         ..Script::default()
     })
     .await?;
@@ -123,16 +161,27 @@ async fn a_transcribe_failure_mid_call_keeps_the_segments_before_it() -> anyhow:
     // Audio goes on, 4× faster than real time, until the server stops taking it (the whole
     // call at most: the fake fails after 1.2 s).
     let audio = staged.pcm_chunks(0, staged.duration_ms(), 200).into_iter();
-    let close = socket.stream_until_closed(audio, Duration::from_millis(50)).await?;
+    let close = socket
+        .stream_until_closed(audio, Duration::from_millis(50))
+        .await?;
     let (code, reason) = close.expect("the server closed the stream after Transcribe failed");
     assert_eq!(code, 1011, "{reason}");
     assert!(reason.contains("speech service failed"), "{reason}");
 
     let ended = live.until_ended().await?.pop().unwrap();
     assert_eq!(ended["status"], "incomplete", "{ended}");
-    println!("call_ended reason after the Transcribe failure: {}", ended["reason"]);
+    println!(
+        "call_ended reason after the Transcribe failure: {}",
+        ended["reason"]
+    );
     let call = server.call(&agent, &id).await?;
     assert_eq!(call["status"], "incomplete", "{call}");
-    assert_eq!(segments_of(&call), vec![said("agent", "Contoso Mobile.", 500, 1500), said("customer", "Hi Emma.", 4750, 5500)]);
+    assert_eq!(
+        segments_of(&call),
+        vec![
+            said("agent", "Contoso Mobile.", 500, 1500),
+            said("customer", "Hi Emma.", 4750, 5500)
+        ]
+    );
     Ok(())
 }

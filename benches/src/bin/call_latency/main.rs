@@ -8,6 +8,7 @@
 //! memory is clean); with `--url`/`--token` one running server is used for all.
 
 mod feed;
+mod ingest;
 mod score;
 mod server;
 mod staged;
@@ -68,11 +69,30 @@ pub struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let calls = Arc::new(staged::load(&args.calls)?);
-    let env: Vec<String> = std::env::vars().filter(|(k, _)| k.starts_with("SWITCHBOARD_ASR__")).map(|(k, v)| format!("{k}={v}")).collect();
-    println!("# {}: {} staged calls, chunks of {} ms, starts {} ms apart; {}", args.label, calls.len(), args.chunk_ms, args.stagger_ms, if env.is_empty() { "server defaults".into() } else { env.join(" ") });
+    let env: Vec<String> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("SWITCHBOARD_ASR__"))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    println!(
+        "# {}: {} staged calls, chunks of {} ms, starts {} ms apart; {}",
+        args.label,
+        calls.len(),
+        args.chunk_ms,
+        args.stagger_ms,
+        if env.is_empty() {
+            "server defaults".into()
+        } else {
+            env.join(" ")
+        }
+    );
     let mut runs: Vec<KRun> = Vec::new();
     let shared = match (&args.url, &args.token) {
-        (Some(url), Some(token)) => Some(Target { url: url.clone(), token: token.clone(), admin: args.admin_token.clone(), pid: args.pid }),
+        (Some(url), Some(token)) => Some(Target {
+            url: url.clone(),
+            token: token.clone(),
+            admin: args.admin_token.clone(),
+            pid: args.pid,
+        }),
         _ => None,
     };
     for &k in &args.ks {
@@ -81,7 +101,11 @@ async fn main() -> anyhow::Result<()> {
             (None, None) => anyhow::bail!("give --switchboard BIN, or --url and --token"),
             _ => None,
         };
-        let target = own.as_ref().map(|s| &s.target).or(shared.as_ref()).expect("a target");
+        let target = own
+            .as_ref()
+            .map(|s| &s.target)
+            .or(shared.as_ref())
+            .expect("a target");
         if let Some(pid) = target.pid {
             server::settle(pid, Duration::from_secs(120)).await;
         }
@@ -91,15 +115,31 @@ async fn main() -> anyhow::Result<()> {
         runs.push(run);
         drop(own);
         if stop {
-            println!("# stopping: p95 above {} s or more than 10 % of turns without a final", args.stop_above);
+            println!(
+                "# stopping: p95 above {} s or more than 10 % of turns without a final",
+                args.stop_above
+            );
             break;
         }
     }
-    match runs.iter().filter(|r| r.p95() <= args.p95_limit && r.missed == 0).map(|r| r.k).max() {
-        Some(k) => println!("# {}: largest K with p95 <= {} s and no turn missed: {k}", args.label, args.p95_limit),
-        None => println!("# {}: no K tried kept p95 <= {} s", args.label, args.p95_limit),
+    match runs
+        .iter()
+        .filter(|r| r.p95() <= args.p95_limit && r.missed == 0)
+        .map(|r| r.k)
+        .max()
+    {
+        Some(k) => println!(
+            "# {}: largest K with p95 <= {} s and no turn missed: {k}",
+            args.label, args.p95_limit
+        ),
+        None => println!(
+            "# {}: no K tried kept p95 <= {} s",
+            args.label, args.p95_limit
+        ),
     }
-    println!("\n| config | K | turns | no final (merged) | p50 | p95 | max | RSS idle → peak | per call | final queue / decode / lag (mean) |");
+    println!(
+        "\n| config | K | turns | no final (merged) | p50 | p95 | max | RSS idle → peak | per call | final queue / decode / lag (mean) |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for r in &runs {
         println!("{}", r.row(&args.label));

@@ -70,9 +70,12 @@ pub fn score_call(turns: &[Turn], finals: &[Final], sent: &[Instant], chunk_ms: 
         if count[i] > 1 {
             score.split += 1;
         }
-        let chunk = ((turn.end_s * 1000.0) as usize / chunk_ms as usize).min(sent.len().saturating_sub(1));
+        let chunk =
+            ((turn.end_s * 1000.0) as usize / chunk_ms as usize).min(sent.len().saturating_sub(1));
         if let Some(at) = sent.get(chunk) {
-            score.latencies.push(f.arrival.saturating_duration_since(*at).as_secs_f64());
+            score
+                .latencies
+                .push(f.arrival.saturating_duration_since(*at).as_secs_f64());
         }
     }
     score
@@ -93,30 +96,65 @@ mod tests {
     use super::*;
 
     fn turn(channel: u32, start_s: f64, end_s: f64) -> Turn {
-        Turn { channel, start_s, end_s }
+        Turn {
+            channel,
+            start_s,
+            end_s,
+        }
     }
 
     #[test]
     fn finals_match_the_turn_they_overlap_on_their_channel() {
         let t0 = Instant::now();
-        let sent: Vec<Instant> = (0..50).map(|n| t0 + Duration::from_millis(200 * n)).collect();
+        let sent: Vec<Instant> = (0..50)
+            .map(|n| t0 + Duration::from_millis(200 * n))
+            .collect();
         let turns = [turn(1, 0.5, 2.1), turn(0, 2.0, 4.0), turn(0, 6.0, 7.0)];
         let at = |ms| t0 + Duration::from_millis(ms);
         let finals = [
             // Turn 0 split in two; the later piece decides the latency.
-            Final { channel: 1, start_ms: 300, end_ms: 1200, arrival: at(1900) },
-            Final { channel: 1, start_ms: 1300, end_ms: 2300, arrival: at(2900) },
+            Final {
+                channel: 1,
+                start_ms: 300,
+                end_ms: 1200,
+                arrival: at(1900),
+            },
+            Final {
+                channel: 1,
+                start_ms: 1300,
+                end_ms: 2300,
+                arrival: at(2900),
+            },
             // Overlaps turn 0 in time but is on channel 0: it belongs to turn 1.
-            Final { channel: 0, start_ms: 1900, end_ms: 4200, arrival: at(4700) },
+            Final {
+                channel: 0,
+                start_ms: 1900,
+                end_ms: 4200,
+                arrival: at(4700),
+            },
             // Runs on into turn 2 but overlaps turn 1 more: turn 2 is merged into it.
-            Final { channel: 0, start_ms: 2100, end_ms: 6500, arrival: at(7000) },
+            Final {
+                channel: 0,
+                start_ms: 2100,
+                end_ms: 6500,
+                arrival: at(7000),
+            },
             // Line noise between turns.
-            Final { channel: 0, start_ms: 4500, end_ms: 5000, arrival: at(5500) },
+            Final {
+                channel: 0,
+                start_ms: 4500,
+                end_ms: 5000,
+                arrival: at(5500),
+            },
         ];
         let s = score_call(&turns, &finals, &sent, 200);
         // Turn 0 ends at 2.1 s: chunk 10, sent at 2.0 s → 0.9 s; turn 1 ends at 4.0 s: chunk 20,
         // and its last final (the one running on into turn 2) arrives at 7.0 s → 3.0 s.
-        let rounded: Vec<i64> = s.latencies.iter().map(|l| (l * 1000.0).round() as i64).collect();
+        let rounded: Vec<i64> = s
+            .latencies
+            .iter()
+            .map(|l| (l * 1000.0).round() as i64)
+            .collect();
         assert_eq!(rounded, vec![900, 3000]);
         assert_eq!((s.missed, s.merged, s.split, s.stray), (vec![2], 1, 2, 1));
     }

@@ -41,7 +41,10 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&dir)
             .args(["--database-url", &db])
-            .env("SWITCHBOARD_LOG", std::env::var("SWITCHBOARD_LOG").unwrap_or_else(|_| "warn".into()))
+            .env(
+                "SWITCHBOARD_LOG",
+                std::env::var("SWITCHBOARD_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(err)
             .spawn()
@@ -63,7 +66,10 @@ impl Server {
                 Err(_) => {
                     let _ = child.kill();
                     let log = std::fs::read_to_string(dir.join("err.log")).unwrap_or_default();
-                    anyhow::bail!("server did not start: {}", log.lines().rev().take(5).collect::<Vec<_>>().join("\n"));
+                    anyhow::bail!(
+                        "server did not start: {}",
+                        log.lines().rev().take(5).collect::<Vec<_>>().join("\n")
+                    );
                 }
             };
             if let Some((_, secret)) = line.split_once("keep it safe): ") {
@@ -74,7 +80,15 @@ impl Server {
             }
         }
         let out = Command::new(bin)
-            .args(["token", "create", "--role", "agent", "--name", "bench", "--data-dir"])
+            .args([
+                "token",
+                "create",
+                "--role",
+                "agent",
+                "--name",
+                "bench",
+                "--data-dir",
+            ])
             .arg(&dir)
             .args(["--database-url", &db])
             .stderr(Stdio::null())
@@ -83,7 +97,16 @@ impl Server {
         anyhow::ensure!(out.status.success(), "token create failed");
         let token = String::from_utf8(out.stdout)?.trim().to_string();
         let pid = Some(child.id());
-        Ok(Self { child, dir, target: Target { url: url.unwrap_or_default(), token, admin, pid } })
+        Ok(Self {
+            child,
+            dir,
+            target: Target {
+                url: url.unwrap_or_default(),
+                token,
+                admin,
+                pid,
+            },
+        })
     }
 }
 
@@ -93,9 +116,16 @@ impl Drop for Server {
         let _ = self.child.wait();
         // CALL_LATENCY_KEEP_LOGS=DIR keeps each server's log (e.g. with SWITCHBOARD_LOG=debug).
         if let Some(keep) = std::env::var_os("CALL_LATENCY_KEEP_LOGS") {
-            let name = self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = self
+                .dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let _ = std::fs::create_dir_all(&keep);
-            let _ = std::fs::copy(self.dir.join("err.log"), Path::new(&keep).join(format!("{name}.log")));
+            let _ = std::fs::copy(
+                self.dir.join("err.log"),
+                Path::new(&keep).join(format!("{name}.log")),
+            );
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -124,9 +154,13 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
 pub async fn settle(pid: u32, limit: Duration) {
     let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
-        let Some(before) = cpu_seconds(pid) else { return };
+        let Some(before) = cpu_seconds(pid) else {
+            return;
+        };
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let Some(after) = cpu_seconds(pid) else { return };
+        let Some(after) = cpu_seconds(pid) else {
+            return;
+        };
         if after - before < 0.05 {
             return;
         }
@@ -137,11 +171,16 @@ pub async fn settle(pid: u32, limit: Duration) {
 pub async fn metrics(url: &str, admin: &str) -> anyhow::Result<String> {
     let host = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = tokio::net::TcpStream::connect(host).await?;
-    let request = format!("GET /metrics HTTP/1.0\r\nHost: {host}\r\nAuthorization: Bearer {admin}\r\n\r\n");
+    let request =
+        format!("GET /metrics HTTP/1.0\r\nHost: {host}\r\nAuthorization: Bearer {admin}\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut body = String::new();
     stream.read_to_string(&mut body).await?;
-    anyhow::ensure!(body.starts_with("HTTP/1.") && body.contains(" 200 "), "GET /metrics: {}", body.lines().next().unwrap_or(""));
+    anyhow::ensure!(
+        body.starts_with("HTTP/1.") && body.contains(" 200 "),
+        "GET /metrics: {}",
+        body.lines().next().unwrap_or("")
+    );
     Ok(body)
 }
 
@@ -149,7 +188,9 @@ pub async fn metrics(url: &str, admin: &str) -> anyhow::Result<String> {
 pub fn sum_count(text: &str, name: &str, label: &str) -> (f64, f64) {
     let value = |suffix: &str| {
         text.lines()
-            .filter(|l| l.starts_with(&format!("{name}{suffix}")) && (label.is_empty() || l.contains(label)))
+            .filter(|l| {
+                l.starts_with(&format!("{name}{suffix}")) && (label.is_empty() || l.contains(label))
+            })
             .filter_map(|l| l.rsplit_once(' ')?.1.parse::<f64>().ok())
             .sum::<f64>()
     };
@@ -159,7 +200,9 @@ pub fn sum_count(text: &str, name: &str, label: &str) -> (f64, f64) {
 /// A counter's value (summed over series matching `label`), 0 before its first increment.
 pub fn counter(text: &str, name: &str, label: &str) -> f64 {
     text.lines()
-        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']) && l.contains(label))
+        .filter(|l| {
+            l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']) && l.contains(label)
+        })
         .filter_map(|l| l.rsplit_once(' ')?.1.parse::<f64>().ok())
         .sum()
 }
@@ -171,7 +214,8 @@ mod tests {
         let text = "# TYPE x histogram\nx_bucket{kind=\"final\",le=\"1\"} 3\nx_sum{kind=\"final\"} 1.5\nx_count{kind=\"final\"} 3\nx_sum{kind=\"partial\"} 9\nx_count{kind=\"partial\"} 4\n";
         assert_eq!(super::sum_count(text, "x", "kind=\"final\""), (1.5, 3.0));
         assert_eq!(super::sum_count(text, "x", ""), (10.5, 7.0));
-        let counters = "# TYPE c counter\nc{outcome=\"used\"} 4\nc{outcome=\"resumed\"} 2\nc_other 9\n";
+        let counters =
+            "# TYPE c counter\nc{outcome=\"used\"} 4\nc{outcome=\"resumed\"} 2\nc_other 9\n";
         assert_eq!(super::counter(counters, "c", "outcome=\"used\""), 4.0);
         assert_eq!(super::counter(counters, "c", ""), 6.0);
     }

@@ -58,16 +58,31 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<StagedCall>> {
     let mut calls = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         if !name.starts_with("call_") || path.extension().and_then(|e| e.to_str()) != Some("wav") {
             continue;
         }
         let wav = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let (data_offset, sample_rate, channels) = wav_layout(&wav).with_context(|| path.display().to_string())?;
+        let (data_offset, sample_rate, channels) =
+            wav_layout(&wav).with_context(|| path.display().to_string())?;
         let json = path.with_extension("json");
-        let script: Script = serde_json::from_str(&std::fs::read_to_string(&json).with_context(|| format!("reading {}", json.display()))?)
-            .with_context(|| format!("{}: not a turn script", json.display()))?;
-        calls.push(StagedCall { name, wav, data_offset, sample_rate, channels, turns: script.turns });
+        let script: Script = serde_json::from_str(
+            &std::fs::read_to_string(&json)
+                .with_context(|| format!("reading {}", json.display()))?,
+        )
+        .with_context(|| format!("{}: not a turn script", json.display()))?;
+        calls.push(StagedCall {
+            name,
+            wav,
+            data_offset,
+            sample_rate,
+            channels,
+            turns: script.turns,
+        });
     }
     anyhow::ensure!(!calls.is_empty(), "no call_*.wav in {}", dir.display());
     calls.sort_by(|a, b| a.name.cmp(&b.name));
@@ -76,7 +91,10 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<StagedCall>> {
 
 /// Data offset, sample rate and channel count of a PCM16 WAV file.
 fn wav_layout(wav: &[u8]) -> anyhow::Result<(usize, u32, u16)> {
-    anyhow::ensure!(wav.len() >= 12 && &wav[0..4] == b"RIFF" && &wav[8..12] == b"WAVE", "not a RIFF/WAVE file");
+    anyhow::ensure!(
+        wav.len() >= 12 && &wav[0..4] == b"RIFF" && &wav[8..12] == b"WAVE",
+        "not a RIFF/WAVE file"
+    );
     let (mut at, mut format) = (12, None);
     while at + 8 <= wav.len() {
         let id = &wav[at..at + 4];
@@ -125,12 +143,22 @@ mod tests {
         let bytes = wav(8000 * 3 / 2); // 1.5 s of stereo audio
         let (data_offset, sample_rate, channels) = wav_layout(&bytes).unwrap();
         assert_eq!((data_offset, sample_rate, channels), (44, 8000, 2));
-        let call = StagedCall { name: "c".into(), wav: bytes, data_offset, sample_rate, channels, turns: vec![] };
+        let call = StagedCall {
+            name: "c".into(),
+            wav: bytes,
+            data_offset,
+            sample_rate,
+            channels,
+            turns: vec![],
+        };
         let chunks = call.chunks(200);
         assert_eq!(chunks.len(), 8);
         assert_eq!(chunks[0].len(), 44 + 6400);
         assert_eq!(chunks[1].len(), 6400);
         assert_eq!(chunks[7].len(), 3200);
-        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), call.wav.len());
+        assert_eq!(
+            chunks.iter().map(|c| c.len()).sum::<usize>(),
+            call.wav.len()
+        );
     }
 }

@@ -49,7 +49,10 @@ fn json_round_trip_keeps_everything() {
 #[test]
 fn versions_stored_before_the_out_of_scope_budget_still_load() {
     let mut json: serde_json::Value = serde_json::to_value(def()).expect("json");
-    json["fallback"].as_object_mut().expect("object").remove("max_in_scope_cost");
+    json["fallback"]
+        .as_object_mut()
+        .expect("object")
+        .remove("max_in_scope_cost");
     let back: BotDefinition = serde_json::from_value(json).expect("parse");
     assert_eq!(back.fallback.max_in_scope_cost, DEFAULT_MAX_IN_SCOPE_COST);
 }

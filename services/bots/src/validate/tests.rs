@@ -408,10 +408,21 @@ fn knowledge_min_score_out_of_range() {
 #[test]
 fn out_of_scope_budget_defaults_and_is_checked() {
     let (_tmp, dir) = bot(&[("bot.yaml", BOT), ("intents/greet.yaml", GREET)]);
-    assert_eq!(load_bot(&dir).expect("valid").fallback.max_in_scope_cost, 0.02);
-    let with = |v: &str| BOT.replace("  knowledge_fallback", &format!("  max_in_scope_cost: {v}\n  knowledge_fallback"));
+    assert_eq!(
+        load_bot(&dir).expect("valid").fallback.max_in_scope_cost,
+        0.02
+    );
+    let with = |v: &str| {
+        BOT.replace(
+            "  knowledge_fallback",
+            &format!("  max_in_scope_cost: {v}\n  knowledge_fallback"),
+        )
+    };
     let (_tmp, dir) = bot(&[("bot.yaml", &with("0.05")), ("intents/greet.yaml", GREET)]);
-    assert_eq!(load_bot(&dir).expect("valid").fallback.max_in_scope_cost, 0.05);
+    assert_eq!(
+        load_bot(&dir).expect("valid").fallback.max_in_scope_cost,
+        0.05
+    );
     for bad in ["0.8", "-0.01"] {
         expect_one(
             &[("bot.yaml", &with(bad)), ("intents/greet.yaml", GREET)],

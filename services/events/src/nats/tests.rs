@@ -20,12 +20,16 @@ fn unique_prefix() -> String {
 async fn node(prefix: &str, options: NatsOptions) -> NatsBus {
     NatsBus::connect_with(&nats_url(), prefix, options)
         .await
-        .unwrap_or_else(|e| panic!("these tests need NATS (set SWITCHBOARD_TEST_NATS to its URL): {e}"))
+        .unwrap_or_else(|e| {
+            panic!("these tests need NATS (set SWITCHBOARD_TEST_NATS to its URL): {e}")
+        })
 }
 
 /// The next thing a subscription gets; the guard turns a lost event into a failure, not a hang.
 async fn next(sub: &mut Subscription) -> Received {
-    tokio::time::timeout(Duration::from_secs(10), sub.recv()).await.expect("no event within 10 s")
+    tokio::time::timeout(Duration::from_secs(10), sub.recv())
+        .await
+        .expect("no event within 10 s")
 }
 
 fn expect_err(result: Result<NatsBus, EventsError>) -> EventsError {
@@ -36,7 +40,12 @@ fn expect_err(result: Result<NatsBus, EventsError>) -> EventsError {
 }
 
 fn missed(text: &str) -> Event {
-    Event::MissedUtterance { session_id: "s1".into(), bot: "banking".into(), text: text.into(), at: Utc::now() }
+    Event::MissedUtterance {
+        session_id: "s1".into(),
+        bot: "banking".into(),
+        text: text.into(),
+        at: Utc::now(),
+    }
 }
 
 fn text_of(received: Received) -> String {
@@ -57,7 +66,12 @@ fn one_of_each() -> Vec<Event> {
             source_kind: "intent".into(),
             at,
         },
-        Event::MissedUtterance { session_id: "s1".into(), bot: "banking".into(), text: "¿qué?".into(), at },
+        Event::MissedUtterance {
+            session_id: "s1".into(),
+            bot: "banking".into(),
+            text: "¿qué?".into(),
+            at,
+        },
         Event::CallStarted {
             call_id: "c1".into(),
             from_number: Some("+15550100".into()),
@@ -84,8 +98,16 @@ fn one_of_each() -> Vec<Event> {
             text: "I lost my card.".into(),
             confidence: 0.875,
         },
-        Event::CallLagging { call_id: "c1".into(), behind_ms: 3_200 },
-        Event::CallDegraded { call_id: "c1".into(), stage: "recognizer".into(), reason: "panicked".into(), resumed_at_ms: 130_400 },
+        Event::CallLagging {
+            call_id: "c1".into(),
+            behind_ms: 3_200,
+        },
+        Event::CallDegraded {
+            call_id: "c1".into(),
+            stage: "recognizer".into(),
+            reason: "panicked".into(),
+            resumed_at_ms: 130_400,
+        },
         Event::CallEnded {
             call_id: "c1".into(),
             status: "incomplete".into(),
@@ -149,7 +171,14 @@ async fn every_node_receives_every_event_exactly_once_in_order() {
 
 #[tokio::test]
 async fn a_slow_subscriber_is_told_what_it_lost() {
-    let bus = node(&unique_prefix(), NatsOptions { subscriber_capacity: 2, ..NatsOptions::default() }).await;
+    let bus = node(
+        &unique_prefix(),
+        NatsOptions {
+            subscriber_capacity: 2,
+            ..NatsOptions::default()
+        },
+    )
+    .await;
     let mut slow = bus.subscribe();
     let mut watcher = bus.subscribe();
     for text in ["a", "b", "c", "d"] {
@@ -190,7 +219,14 @@ async fn publishing_while_no_one_listens_is_fine() {
 
 #[tokio::test]
 async fn a_full_publish_queue_drops_and_counts_instead_of_waiting() {
-    let bus = node(&unique_prefix(), NatsOptions { publish_queue: 1, ..NatsOptions::default() }).await;
+    let bus = node(
+        &unique_prefix(),
+        NatsOptions {
+            publish_queue: 1,
+            ..NatsOptions::default()
+        },
+    )
+    .await;
     let mut sub = bus.subscribe();
     // No await in between: on this single-threaded runtime the send task cannot drain the queue.
     for n in 0..5 {
@@ -217,16 +253,30 @@ async fn an_unreachable_server_fails_with_its_url() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("bound").port()
     };
-    let err = expect_err(NatsBus::connect(&format!("nats://user:secret@127.0.0.1:{port}"), "switchboard.events").await);
+    let err = expect_err(
+        NatsBus::connect(
+            &format!("nats://user:secret@127.0.0.1:{port}"),
+            "switchboard.events",
+        )
+        .await,
+    );
     assert!(matches!(err, EventsError::Connect { .. }), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains(&format!("nats://user:***@127.0.0.1:{port}")), "{message}");
+    assert!(
+        message.contains(&format!("nats://user:***@127.0.0.1:{port}")),
+        "{message}"
+    );
     assert!(!message.contains("secret"), "{message}");
 }
 
 #[tokio::test]
 async fn urls_that_are_not_nats_are_refused_by_name() {
-    for url in ["memory", "127.0.0.1:4222", "http://127.0.0.1:4222", "nats://"] {
+    for url in [
+        "memory",
+        "127.0.0.1:4222",
+        "http://127.0.0.1:4222",
+        "nats://",
+    ] {
         match expect_err(NatsBus::connect(url, "switchboard.events").await) {
             EventsError::InvalidUrl { url: named, .. } => assert_eq!(named, url),
             other => panic!("{url}: {other:?}"),

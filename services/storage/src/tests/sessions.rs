@@ -171,13 +171,23 @@ pub(super) async fn invalid_turns_are_rejected_and_transcript_unchanged(ctx: Ctx
         assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     }
     // A message with an invalid reply: neither is written.
-    let err = ctx.store.append_turns(&session.id, &[visitor("second"), bot("?", "guess")]).await.unwrap_err();
+    let err = ctx
+        .store
+        .append_turns(&session.id, &[visitor("second"), bot("?", "guess")])
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
-    assert_eq!(ctx.store.transcript(&session.id).await.unwrap(), vec![kept.clone()]);
+    assert_eq!(
+        ctx.store.transcript(&session.id).await.unwrap(),
+        vec![kept.clone()]
+    );
     // A message and its reply go in together, in order.
     let pair = [visitor("second"), bot("answer", "intent")];
     assert_eq!(ctx.store.append_turns(&session.id, &pair).await.unwrap(), 3);
-    assert_eq!(ctx.store.transcript(&session.id).await.unwrap(), [vec![kept], pair.to_vec()].concat());
+    assert_eq!(
+        ctx.store.transcript(&session.id).await.unwrap(),
+        [vec![kept], pair.to_vec()].concat()
+    );
 }
 
 pub(super) async fn times_are_kept_to_the_microsecond(ctx: Ctx) {

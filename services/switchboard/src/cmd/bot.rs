@@ -46,9 +46,14 @@ pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
         BotCommand::Import { dir } => {
             let store = crate::app::connect(&config).await?;
             let outcomes = import_dir(&store, &dir.unwrap_or(config.bots_dir)).await?;
-            let rejected = outcomes.iter().filter(|o| matches!(o, Imported::Rejected { .. })).count();
+            let rejected = outcomes
+                .iter()
+                .filter(|o| matches!(o, Imported::Rejected { .. }))
+                .count();
             if rejected > 0 {
-                anyhow::bail!("{rejected} bot(s) rejected; the versions already stored stay active");
+                anyhow::bail!(
+                    "{rejected} bot(s) rejected; the versions already stored stay active"
+                );
             }
             Ok(())
         }
@@ -58,7 +63,12 @@ pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
                 let active = store.active_bot_version(&name).await?.map(|r| r.version);
                 for v in store.list_bot_versions(&name).await? {
                     let mark = if Some(v.version) == active { "*" } else { " " };
-                    println!("{mark} {name} v{} {} {}", v.version, v.created_at.format("%Y-%m-%d %H:%M"), &v.checksum[..12]);
+                    println!(
+                        "{mark} {name} v{} {} {}",
+                        v.version,
+                        v.created_at.format("%Y-%m-%d %H:%M"),
+                        &v.checksum[..12]
+                    );
                 }
             }
             Ok(())
@@ -66,10 +76,15 @@ pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
         BotCommand::Show { name, version } => {
             let store = crate::app::connect(&config).await?;
             let record = match version {
-                Some(v) => store.list_bot_versions(&name).await?.into_iter().find(|r| r.version == v),
+                Some(v) => store
+                    .list_bot_versions(&name)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.version == v),
                 None => store.active_bot_version(&name).await?,
             };
-            let record = record.with_context(|| format!("bot `{name}` has no such version stored"))?;
+            let record =
+                record.with_context(|| format!("bot `{name}` has no such version stored"))?;
             let def: BotDefinition = serde_json::from_str(&record.definition_json)?;
             print_bot(&def);
             Ok(())
@@ -82,7 +97,11 @@ fn validate(dir: &Path) -> anyhow::Result<()> {
     let mut bad = 0;
     for (name, result) in &results {
         match result {
-            Ok(def) => println!("ok    {name} v{} ({} intents)", def.version, def.intents.len()),
+            Ok(def) => println!(
+                "ok    {name} v{} ({} intents)",
+                def.version,
+                def.intents.len()
+            ),
             Err(report) => {
                 bad += 1;
                 println!("error {name}: {} problem(s)", report.len());
@@ -114,13 +133,18 @@ pub async fn import_dir(store: &Store, dir: &Path) -> anyhow::Result<Vec<Importe
     let mut outcomes = Vec::new();
     for (name, result) in switchboard_bots::validate_dir(dir)? {
         let outcome = match result {
-            Err(report) => Imported::Rejected { bot: name, reason: report.to_string() },
+            Err(report) => Imported::Rejected {
+                bot: name,
+                reason: report.to_string(),
+            },
             Ok(def) => import_one(store, def).await?,
         };
         match &outcome {
             Imported::New { bot, version } => tracing::info!(%bot, version, "bot version imported"),
             Imported::Unchanged { bot, version } => tracing::debug!(%bot, version, "bot unchanged"),
-            Imported::Rejected { bot, reason } => tracing::error!(%bot, "bot definition rejected:\n{reason}"),
+            Imported::Rejected { bot, reason } => {
+                tracing::error!(%bot, "bot definition rejected:\n{reason}")
+            }
         }
         outcomes.push(outcome);
     }
@@ -129,7 +153,11 @@ pub async fn import_dir(store: &Store, dir: &Path) -> anyhow::Result<Vec<Importe
 
 async fn import_one(store: &Store, def: BotDefinition) -> anyhow::Result<Imported> {
     let (bot, version, checksum) = (def.name.clone(), def.version, def.checksum());
-    let existing = store.list_bot_versions(&bot).await?.into_iter().find(|r| r.version == version);
+    let existing = store
+        .list_bot_versions(&bot)
+        .await?
+        .into_iter()
+        .find(|r| r.version == version);
     match existing {
         Some(r) if r.checksum == checksum => Ok(Imported::Unchanged { bot, version }),
         Some(_) => Ok(Imported::Rejected {
@@ -140,12 +168,21 @@ async fn import_one(store: &Store, def: BotDefinition) -> anyhow::Result<Importe
         }),
         None => {
             let json = serde_json::to_string(&def)?;
-            match store.save_bot_version(&bot, version, &json, &checksum).await {
+            match store
+                .save_bot_version(&bot, version, &json, &checksum)
+                .await
+            {
                 Ok(_) => {}
                 Err(StoreError::Conflict(m)) => return Ok(Imported::Rejected { bot, reason: m }),
                 Err(e) => return Err(e.into()),
             }
-            let newest = store.list_bot_versions(&bot).await?.iter().map(|r| r.version).max().unwrap_or(version);
+            let newest = store
+                .list_bot_versions(&bot)
+                .await?
+                .iter()
+                .map(|r| r.version)
+                .max()
+                .unwrap_or(version);
             if newest == version {
                 store.activate_bot_version(&bot, version).await?;
             }
@@ -160,17 +197,29 @@ pub async fn stored_bot_names(store: &Store) -> anyhow::Result<Vec<String>> {
 }
 
 fn print_bot(def: &BotDefinition) {
-    println!("{} v{} ({}) — {}", def.name, def.version, def.locale, def.description);
+    println!(
+        "{} v{} ({}) — {}",
+        def.name, def.version, def.locale, def.description
+    );
     println!(
         "fallback: threshold {:.2}, out-of-scope budget {:.1} %, knowledge {} (min score {:.2}), handoff: {:?}",
         def.fallback.confidence_threshold,
         def.fallback.max_in_scope_cost * 100.0,
-        if def.fallback.knowledge_fallback { "on" } else { "off" },
+        if def.fallback.knowledge_fallback {
+            "on"
+        } else {
+            "off"
+        },
         def.fallback.knowledge_min_score,
         def.fallback.handoff_message
     );
     for intent in &def.intents {
         let slots: Vec<_> = intent.slots.iter().map(|s| s.name.as_str()).collect();
-        println!("  {:32} {:5} utterances  slots: {}", intent.name, intent.utterances.len(), slots.join(", "));
+        println!(
+            "  {:32} {:5} utterances  slots: {}",
+            intent.name,
+            intent.utterances.len(),
+            slots.join(", ")
+        );
     }
 }

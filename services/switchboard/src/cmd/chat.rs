@@ -19,7 +19,10 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
     let app = crate::app::build(&config).await?;
     let bot = args.bot.unwrap_or(config.default_bot);
     let mut session = app.chat.open_session(&bot, None).await?;
-    println!("{} (bot {} v{}, session {}; Ctrl-D to quit)", session.greeting, session.bot, session.bot_version, session.id);
+    println!(
+        "{} (bot {} v{}, session {}; Ctrl-D to quit)",
+        session.greeting, session.bot, session.bot_version, session.id
+    );
     let stdin = std::io::stdin();
     loop {
         print!("you> ");
@@ -35,14 +38,22 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
         }
         let outcome = app.chat.turn(&mut session, text).await?;
         println!("bot> {}", outcome.text);
-        println!("     [{}; {:.1} ms]", describe(&outcome.source), outcome.latency.as_secs_f64() * 1000.0);
+        println!(
+            "     [{}; {:.1} ms]",
+            describe(&outcome.source),
+            outcome.latency.as_secs_f64() * 1000.0
+        );
     }
 }
 
 fn describe(source: &Source) -> String {
     match source {
-        Source::Intent { intent, confidence } => format!("intent {intent} ({:.0} %)", confidence * 100.0),
-        Source::Knowledge { title, score, .. } => format!("answered from FAQ: {title} (score {score:.2})"),
+        Source::Intent { intent, confidence } => {
+            format!("intent {intent} ({:.0} %)", confidence * 100.0)
+        }
+        Source::Knowledge { title, score, .. } => {
+            format!("answered from FAQ: {title} (score {score:.2})")
+        }
         Source::Handoff { reason } => format!("handoff: {}", reason.as_str()),
     }
 }

@@ -58,20 +58,42 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
         let roles = roles(&[], recording.channels.len()).with_context(|| file.clone())?;
         let bar = Bar::new(recording.seconds());
         let started = Instant::now();
-        let segments = engine.transcribe_recording(&recording, &roles, &bar).await.with_context(|| file.clone())?;
+        let segments = engine
+            .transcribe_recording(&recording, &roles, &bar)
+            .await
+            .with_context(|| file.clone())?;
         let decode_seconds = started.elapsed().as_secs_f64();
         bar.0.finish_and_clear();
-        let hypothesis = segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+        let hypothesis = segments
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let score = wer::score(&reference, &hypothesis);
         total.add(&score);
         audio += recording.seconds();
         busy += decode_seconds;
         if !args.json {
-            println!("{:>6.1}% WER  RTF {:.3}  {file}", score.wer() * 100.0, decode_seconds / recording.seconds().max(1e-9));
+            println!(
+                "{:>6.1}% WER  RTF {:.3}  {file}",
+                score.wer() * 100.0,
+                decode_seconds / recording.seconds().max(1e-9)
+            );
         }
-        files.push(FileResult { file, reference, hypothesis, wer: score.wer(), seconds: recording.seconds(), decode_seconds });
+        files.push(FileResult {
+            file,
+            reference,
+            hypothesis,
+            wer: score.wer(),
+            seconds: recording.seconds(),
+            decode_seconds,
+        });
     }
-    let report = Report { wer: total.wer(), rtf: busy / audio.max(1e-9), files };
+    let report = Report {
+        wer: total.wer(),
+        rtf: busy / audio.max(1e-9),
+        files,
+    };
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -90,16 +112,34 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
 
 /// Reads `file` and `reference_text` by header name from a TSV manifest.
 fn read_manifest(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().with_context(|| format!("{}: empty manifest", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines
+        .next()
+        .with_context(|| format!("{}: empty manifest", path.display()))?;
     let columns: Vec<&str> = header.split('\t').map(str::trim).collect();
-    let find = |name: &str| columns.iter().position(|c| *c == name).with_context(|| format!("{}: no `{name}` column in the header (found: {})", path.display(), columns.join(", ")));
+    let find = |name: &str| {
+        columns.iter().position(|c| *c == name).with_context(|| {
+            format!(
+                "{}: no `{name}` column in the header (found: {})",
+                path.display(),
+                columns.join(", ")
+            )
+        })
+    };
     let (file_col, ref_col) = (find("file")?, find("reference_text")?);
     lines
         .map(|(i, line)| {
             let cells: Vec<&str> = line.split('\t').collect();
-            let cell = |c: usize| cells.get(c).map(|s| s.trim().to_string()).with_context(|| format!("{}:{}: missing column {}", path.display(), i + 1, c + 1));
+            let cell = |c: usize| {
+                cells.get(c).map(|s| s.trim().to_string()).with_context(|| {
+                    format!("{}:{}: missing column {}", path.display(), i + 1, c + 1)
+                })
+            };
             Ok((cell(file_col)?, cell(ref_col)?))
         })
         .collect()
@@ -113,11 +153,31 @@ mod tests {
     fn manifests_are_read_by_header_and_errors_name_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.tsv");
-        std::fs::write(&path, "seconds\tfile\treference_text\n1.0\ta.wav\thello world\n\n2.0\tb.wav\tbye\n").unwrap();
-        assert_eq!(read_manifest(&path).unwrap(), vec![("a.wav".into(), "hello world".into()), ("b.wav".into(), "bye".into())]);
+        std::fs::write(
+            &path,
+            "seconds\tfile\treference_text\n1.0\ta.wav\thello world\n\n2.0\tb.wav\tbye\n",
+        )
+        .unwrap();
+        assert_eq!(
+            read_manifest(&path).unwrap(),
+            vec![
+                ("a.wav".into(), "hello world".into()),
+                ("b.wav".into(), "bye".into())
+            ]
+        );
         std::fs::write(&path, "file\ttext\na.wav\thi\n").unwrap();
-        assert!(read_manifest(&path).unwrap_err().to_string().contains("no `reference_text` column"));
+        assert!(
+            read_manifest(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("no `reference_text` column")
+        );
         std::fs::write(&path, "file\treference_text\na.wav\n").unwrap();
-        assert!(read_manifest(&path).unwrap_err().to_string().contains("m.tsv:2: missing column 2"));
+        assert!(
+            read_manifest(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("m.tsv:2: missing column 2")
+        );
     }
 }

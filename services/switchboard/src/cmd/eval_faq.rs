@@ -49,10 +49,16 @@ pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
     let mut reports = Vec::new();
     for mode in modes {
         let bar = progress_bar(&format!("{mode:?} questions"));
-        let report = eval::evaluate(&index, &questions, embedder.as_ref(), mode, &mut |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })?;
+        let report = eval::evaluate(
+            &index,
+            &questions,
+            embedder.as_ref(),
+            mode,
+            &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            },
+        )?;
         bar.finish_and_clear();
         reports.push((mode, report));
     }

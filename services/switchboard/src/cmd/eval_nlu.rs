@@ -42,7 +42,10 @@ pub struct Args {
 /// Trains the NLU engine `serve` uses on `--train`, scores it on `--test`, prints the figures;
 /// the encoder is the configured one (`nlu_encoder`, `encoder_precision`), like the chatbot's.
 pub fn run(args: Args, o: &crate::config::Overrides) -> anyhow::Result<()> {
-    let opts = TrainOptions { max_in_scope_cost: args.max_in_scope_cost, ..TrainOptions::default() };
+    let opts = TrainOptions {
+        max_in_scope_cost: args.max_in_scope_cost,
+        ..TrainOptions::default()
+    };
     opts.check()?;
     let train = read_csv(&args.train)?;
     let test = read_csv(&args.test)?;

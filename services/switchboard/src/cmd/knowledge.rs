@@ -25,10 +25,15 @@ pub async fn run(cmd: KnowledgeCommand, o: &Overrides) -> anyhow::Result<()> {
             let n = docs.len();
             let bar = progress::bar("indexing knowledge");
             let mut tick = |done, total| progress::update(&bar, done, total);
-            let knowledge = Knowledge::open_or_build(&root, Vec::new(), embedder.as_ref(), &mut tick)?;
+            let knowledge =
+                Knowledge::open_or_build(&root, Vec::new(), embedder.as_ref(), &mut tick)?;
             knowledge.reindex(docs, embedder.as_ref(), &mut tick)?;
             bar.finish_and_clear();
-            println!("indexed {n} documents from {} into {}", config.knowledge_dir.display(), root.display());
+            println!(
+                "indexed {n} documents from {} into {}",
+                config.knowledge_dir.display(),
+                root.display()
+            );
             Ok(())
         }
     }

@@ -29,16 +29,34 @@ pub enum ModelsCommand {
 pub async fn run(command: ModelsCommand, o: &Overrides) -> anyhow::Result<()> {
     let config = Config::load(o)?;
     match command {
-        ModelsCommand::Install { name, quantize, force } => {
+        ModelsCommand::Install {
+            name,
+            quantize,
+            force,
+        } => {
             let name: ModelName = name.parse()?;
-            let quantize: Quantization = quantize.as_deref().unwrap_or(&config.asr.quantize).parse()?;
+            let quantize: Quantization = quantize
+                .as_deref()
+                .unwrap_or(&config.asr.quantize)
+                .parse()?;
             let m = crate::asr::install(&config, name, quantize, force)?;
-            println!("{} ({}) installed: {} ({:.1} MB, sha256 {})", m.name, m.quantization, m.path.display(), m.bytes as f64 / 1e6, m.sha256);
+            println!(
+                "{} ({}) installed: {} ({:.1} MB, sha256 {})",
+                m.name,
+                m.quantization,
+                m.path.display(),
+                m.bytes as f64 / 1e6,
+                m.sha256
+            );
         }
         ModelsCommand::List { verify } => {
-            let models = speech_models::list(&config.models_dir).context("reading the model cache")?;
+            let models =
+                speech_models::list(&config.models_dir).context("reading the model cache")?;
             if models.is_empty() {
-                println!("no Whisper models installed in {}; run `switchboard models install tiny.en`", config.models_dir.display());
+                println!(
+                    "no Whisper models installed in {}; run `switchboard models install tiny.en`",
+                    config.models_dir.display()
+                );
             }
             for m in models {
                 let check = if verify {
@@ -49,7 +67,14 @@ pub async fn run(command: ModelsCommand, o: &Overrides) -> anyhow::Result<()> {
                 } else {
                     String::new()
                 };
-                println!("{:8} {:5} {:>7.1} MB  {}  from {}{check}", m.name.as_str(), m.quantization.as_str(), m.bytes as f64 / 1e6, m.path.display(), m.source);
+                println!(
+                    "{:8} {:5} {:>7.1} MB  {}  from {}{check}",
+                    m.name.as_str(),
+                    m.quantization.as_str(),
+                    m.bytes as f64 / 1e6,
+                    m.path.display(),
+                    m.source
+                );
             }
         }
     }

@@ -24,10 +24,18 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
     let widget_token = widget_token(&app.store, &config).await?;
     let calls = match crate::asr::recognizer(&config).await? {
         Some(recognizer) => {
-            let calls = CallService::new(app.store.clone(), app.bus.clone(), recognizer, CallLimits::default());
+            let calls = CallService::new(
+                app.store.clone(),
+                app.bus.clone(),
+                recognizer,
+                CallLimits::default(),
+            );
             let recovered = calls.recover().await?;
             if recovered > 0 {
-                tracing::warn!(calls = recovered, "calls left live by the previous run were marked incomplete");
+                tracing::warn!(
+                    calls = recovered,
+                    "calls left live by the previous run were marked incomplete"
+                );
             }
             tracing::info!(engine = calls.engine(), "call transcription ready");
             Some(Arc::new(calls))
@@ -38,15 +46,24 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
         }
     };
 
-    let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let listener = TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let reindex: Reindexer = {
-        let (knowledge, embedder, config) = (app.knowledge.clone(), app.knowledge_embedder.clone(), config.clone());
+        let (knowledge, embedder, config) = (
+            app.knowledge.clone(),
+            app.knowledge_embedder.clone(),
+            config.clone(),
+        );
         Arc::new(move || {
-            let docs = crate::cmd::knowledge::load_documents(&config).map_err(|e| format!("{e:#}"))?;
+            let docs =
+                crate::cmd::knowledge::load_documents(&config).map_err(|e| format!("{e:#}"))?;
             let n = docs.len();
-            knowledge.reindex(docs, embedder.as_ref(), &mut |_, _| {}).map_err(|e| e.to_string())?;
+            knowledge
+                .reindex(docs, embedder.as_ref(), &mut |_, _| {})
+                .map_err(|e| e.to_string())?;
             Ok(n)
         })
     };
@@ -55,7 +72,11 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
         store: app.store.clone(),
         knowledge: app.knowledge,
         metrics: Metrics::install(),
-        web: WebConfig { dist: config.web_dir.clone(), widget_token, default_bot: config.default_bot.clone() },
+        web: WebConfig {
+            dist: config.web_dir.clone(),
+            widget_token,
+            default_bot: config.default_bot.clone(),
+        },
         reindex,
         shutdown: shutdown.clone(),
         limits: Limits {
@@ -91,7 +112,11 @@ async fn widget_token(store: &Store, config: &Config) -> anyhow::Result<String> 
     let path = config.data_dir.join("widget-token");
     if let Ok(secret) = std::fs::read_to_string(&path) {
         let secret = secret.trim().to_string();
-        if store.verify_token(&secret).await?.is_some_and(|t| t.role == Role::Client) {
+        if store
+            .verify_token(&secret)
+            .await?
+            .is_some_and(|t| t.role == Role::Client)
+        {
             return Ok(secret);
         }
     }

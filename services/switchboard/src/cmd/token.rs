@@ -28,17 +28,38 @@ pub async fn run(cmd: TokenCommand, o: &Overrides) -> anyhow::Result<()> {
     match cmd {
         TokenCommand::Create { role, name } => {
             let (info, secret) = store.create_token(&name, role).await?;
-            eprintln!("created {} token `{}` (id {}); it is shown only now:", info.role.as_str(), info.name, info.id);
+            eprintln!(
+                "created {} token `{}` (id {}); it is shown only now:",
+                info.role.as_str(),
+                info.name,
+                info.id
+            );
             println!("{secret}");
         }
         TokenCommand::Revoke { id_or_name } => {
             let info = store.revoke_token(&id_or_name).await?;
-            println!("revoked {} token `{}` (id {})", info.role.as_str(), info.name, info.id);
+            println!(
+                "revoked {} token `{}` (id {})",
+                info.role.as_str(),
+                info.name,
+                info.id
+            );
         }
         TokenCommand::List => {
             for t in store.list_tokens().await? {
-                let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
-                println!("{:36}  {:10}  {:7}  {}  {}", t.id, t.role.as_str(), state, t.created_at.format("%Y-%m-%d %H:%M"), t.name);
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{:36}  {:10}  {:7}  {}  {}",
+                    t.id,
+                    t.role.as_str(),
+                    state,
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    t.name
+                );
             }
         }
     }

@@ -41,17 +41,34 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
     let engine = load_engine(&config, args.model.as_deref())?;
     let bar = Bar::new(recording.seconds());
     let started = Instant::now();
-    let segments = engine.transcribe_recording(&recording, &roles, &bar).await?;
+    let segments = engine
+        .transcribe_recording(&recording, &roles, &bar)
+        .await?;
     bar.0.finish_and_clear();
     let decode_seconds = started.elapsed().as_secs_f64();
     if args.json {
-        let out = Output { file: args.file.display().to_string(), seconds: recording.seconds(), decode_seconds, segments: &segments };
+        let out = Output {
+            file: args.file.display().to_string(),
+            seconds: recording.seconds(),
+            decode_seconds,
+            segments: &segments,
+        };
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for s in &segments {
-            println!("[{} – {}] {}: {}", clock(s.start_ms), clock(s.end_ms), s.speaker.as_str(), s.text);
+            println!(
+                "[{} – {}] {}: {}",
+                clock(s.start_ms),
+                clock(s.end_ms),
+                s.speaker.as_str(),
+                s.text
+            );
         }
-        eprintln!("{:.1} s of audio in {decode_seconds:.1} s (real-time factor {:.3})", recording.seconds(), decode_seconds / recording.seconds().max(1e-9));
+        eprintln!(
+            "{:.1} s of audio in {decode_seconds:.1} s (real-time factor {:.3})",
+            recording.seconds(),
+            decode_seconds / recording.seconds().max(1e-9)
+        );
     }
     Ok(())
 }
@@ -81,7 +98,10 @@ pub fn roles(given: &[String], channels: usize) -> anyhow::Result<Vec<Speaker>> 
     if given.len() != channels {
         anyhow::bail!("{} role(s) given for {channels} channel(s)", given.len());
     }
-    given.iter().map(|r| r.parse::<Speaker>().map_err(anyhow::Error::msg)).collect()
+    given
+        .iter()
+        .map(|r| r.parse::<Speaker>().map_err(anyhow::Error::msg))
+        .collect()
 }
 
 fn clock(ms: u64) -> String {
@@ -93,8 +113,15 @@ pub struct Bar(pub ProgressBar);
 
 impl Bar {
     pub fn new(seconds: f64) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(seconds.ceil() as u64), ProgressDrawTarget::stderr());
-        bar.set_style(ProgressStyle::with_template("transcribing [{bar:40}] {pos}/{len} s ({eta})").expect("static template").progress_chars("=> "));
+        let bar = ProgressBar::with_draw_target(
+            Some(seconds.ceil() as u64),
+            ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            ProgressStyle::with_template("transcribing [{bar:40}] {pos}/{len} s ({eta})")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
         Self(bar)
     }
 }

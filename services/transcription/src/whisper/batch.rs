@@ -2,7 +2,9 @@
 //! decoders as live calls, without partials, every core busy.
 
 use futures::stream::{FuturesOrdered, StreamExt};
-use switchboard_audio::{AudioError, Recording, Resampler, Segmenter, SegmenterEvent, Utterance, to_f32};
+use switchboard_audio::{
+    AudioError, Recording, Resampler, Segmenter, SegmenterEvent, Utterance, to_f32,
+};
 
 use super::WhisperEngine;
 use super::markers::spoken;
@@ -35,16 +37,26 @@ impl WhisperEngine {
         }
         let mut utterances: Vec<(usize, Utterance)> = Vec::new();
         for (i, pcm) in recording.channels.iter().enumerate() {
-            let found = split(pcm, recording.sample_rate, &self.config.vad).map_err(|e| AsrError::Unsupported(e.to_string()))?;
+            let found = split(pcm, recording.sample_rate, &self.config.vad)
+                .map_err(|e| AsrError::Unsupported(e.to_string()))?;
             utterances.extend(found.into_iter().map(|u| (i, u)));
         }
-        let total: f64 = utterances.iter().map(|(_, u)| u.samples.len() as f64 / 16_000.0).sum();
+        let total: f64 = utterances
+            .iter()
+            .map(|(_, u)| u.samples.len() as f64 / 16_000.0)
+            .sum();
         let mut pending = FuturesOrdered::new();
         for (channel, utterance) in utterances {
             let samples = utterance.samples.clone();
             let effort = self.config.final_effort;
             let pool = &self.pool;
-            pending.push_back(async move { (channel, utterance, pool.transcribe_final(samples, effort, Wanted::now()).await) });
+            pending.push_back(async move {
+                (
+                    channel,
+                    utterance,
+                    pool.transcribe_final(samples, effort, Wanted::now()).await,
+                )
+            });
         }
         let mut segments = Vec::new();
         let mut done = 0.0;
@@ -70,7 +82,11 @@ impl WhisperEngine {
     }
 }
 
-fn split(pcm: &[i16], rate: u32, vad: &switchboard_audio::VadConfig) -> Result<Vec<Utterance>, AudioError> {
+fn split(
+    pcm: &[i16],
+    rate: u32,
+    vad: &switchboard_audio::VadConfig,
+) -> Result<Vec<Utterance>, AudioError> {
     let mut resampler = Resampler::new(rate)?;
     let mut audio = Vec::with_capacity(pcm.len() * 2);
     resampler.push(&to_f32(pcm), &mut audio);
@@ -99,12 +115,14 @@ fn merge(utterances: Vec<Utterance>, audio: &[f32]) -> Vec<Utterance> {
     let mut out: Vec<Utterance> = Vec::new();
     for u in utterances {
         if let Some(last) = out.last_mut()
-            && u.start <= last.end() + MERGE_GAP && u.end() - last.start <= MERGE_MAX {
-                let end = (u.end() as usize).min(audio.len());
-                last.voiced = (u.start - last.start) as usize + u.voiced;
-                last.samples = audio[last.start as usize..end].to_vec();
-                continue;
-            }
+            && u.start <= last.end() + MERGE_GAP
+            && u.end() - last.start <= MERGE_MAX
+        {
+            let end = (u.end() as usize).min(audio.len());
+            last.voiced = (u.start - last.start) as usize + u.voiced;
+            last.samples = audio[last.start as usize..end].to_vec();
+            continue;
+        }
         out.push(u);
     }
     out

@@ -42,7 +42,13 @@ const MAX_COMPRESSION_RATIO: f32 = 2.4;
 /// A decode that loops is done again with the other strategy (beam ↔ greedy): on the staged
 /// calls a beam fell into a repeated phrase where greedy decoding did not (benches/RESULTS.md).
 /// The less repetitive text wins.
-pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+pub fn decode(
+    state: &mut WhisperState,
+    samples: &[f32],
+    effort: Effort,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Result<Decoded, AsrError> {
     let seconds = samples.len() as f32 / 16_000.0;
     let mut first = decode_once(state, samples, effort, threads, cancel)?;
     let retry = match effort {
@@ -65,7 +71,11 @@ pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads
         return words_if_heard(state, samples, second, threads, cancel);
     }
     // Both loop: keep what came before the first repeat.
-    let mut best = if compression_ratio(&second.text) < compression_ratio(&first.text) { second } else { first };
+    let mut best = if compression_ratio(&second.text) < compression_ratio(&first.text) {
+        second
+    } else {
+        first
+    };
     cut_loop(&mut best.text);
     Ok(best)
 }
@@ -76,7 +86,13 @@ pub fn decode(state: &mut WhisperState, samples: &[f32], effort: Effort, threads
 const MARKER_RETRY_MIN_SAMPLES: usize = 16_000;
 
 /// `decoded`, or a second decode without markers when it is only a marker for real speech.
-fn words_if_heard(state: &mut WhisperState, samples: &[f32], decoded: Decoded, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+fn words_if_heard(
+    state: &mut WhisperState,
+    samples: &[f32],
+    decoded: Decoded,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Result<Decoded, AsrError> {
     if samples.len() < MARKER_RETRY_MIN_SAMPLES || !spoken(&decoded.text).is_empty() {
         return Ok(decoded);
     }
@@ -102,9 +118,13 @@ const FEW_WORDS: f32 = 3.0;
 /// compresses too well, or a phrase of several words comes twice) at a pace faster than speech.
 fn looped(decoded: &Decoded, seconds: f32) -> bool {
     let text = &decoded.text;
-    let words = text.split(|c: char| c.is_whitespace() || c == '-').filter(|w| w.chars().any(char::is_alphanumeric)).count() as f32;
+    let words = text
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as f32;
     let rate = (words - FEW_WORDS).max(0.0) / seconds.max(1.0);
-    let repetitive = compression_ratio(text) > MAX_COMPRESSION_RATIO || repeats_phrase(text, REPEATED_PHRASE_WORDS);
+    let repetitive = compression_ratio(text) > MAX_COMPRESSION_RATIO
+        || repeats_phrase(text, REPEATED_PHRASE_WORDS);
     decoded.capped || rate > MAX_WORDS_PER_SECOND || (repetitive && rate > REPEAT_WORDS_PER_SECOND)
 }
 
@@ -118,7 +138,11 @@ fn repeats_phrase(text: &str, n: usize) -> bool {
 /// Keeps what came before a phrase starts again ("10 of clubs 10 of clubs 10 of" is "10 of clubs").
 fn cut_loop(text: &mut String) {
     if let Some(cut) = repeat_start(text, REPEATED_PHRASE_WORDS) {
-        text.truncate(text[..cut].trim_end_matches(|c: char| c.is_whitespace() || c == '-').len());
+        text.truncate(
+            text[..cut]
+                .trim_end_matches(|c: char| c.is_whitespace() || c == '-')
+                .len(),
+        );
     }
 }
 
@@ -127,11 +151,20 @@ fn repeat_start(text: &str, n: usize) -> Option<usize> {
     let words: Vec<(usize, String)> = text
         // "S-1-A-2-A-2-A-2-A" repeats itself as much as "two A two A two A" does.
         .split(|c: char| c.is_whitespace() || c == '-')
-        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()))
+        .map(|w| {
+            (
+                w.as_ptr() as usize - text.as_ptr() as usize,
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .to_lowercase(),
+            )
+        })
         .filter(|(_, w)| !w.is_empty())
         .collect();
     let mut seen = std::collections::HashSet::new();
-    words.windows(n).find(|phrase| !seen.insert(phrase.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>())).map(|phrase| phrase[0].0)
+    words
+        .windows(n)
+        .find(|phrase| !seen.insert(phrase.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>()))
+        .map(|phrase| phrase[0].0)
 }
 
 /// Bytes of text per byte of its deflated form: high for text that repeats itself.
@@ -141,18 +174,37 @@ fn compression_ratio(text: &str) -> f32 {
         return 1.0;
     }
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    let compressed = encoder.write_all(text.as_bytes()).and_then(|()| encoder.finish()).map_or(text.len(), |c| c.len());
+    let compressed = encoder
+        .write_all(text.as_bytes())
+        .and_then(|()| encoder.finish())
+        .map_or(text.len(), |c| c.len());
     text.len() as f32 / compressed.max(1) as f32
 }
 
-fn decode_once(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool) -> Result<Decoded, AsrError> {
+fn decode_once(
+    state: &mut WhisperState,
+    samples: &[f32],
+    effort: Effort,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Result<Decoded, AsrError> {
     decode_with(state, samples, effort, threads, cancel, false)
 }
 
-fn decode_with(state: &mut WhisperState, samples: &[f32], effort: Effort, threads: usize, cancel: &AtomicBool, words_only: bool) -> Result<Decoded, AsrError> {
+fn decode_with(
+    state: &mut WhisperState,
+    samples: &[f32],
+    effort: Effort,
+    threads: usize,
+    cancel: &AtomicBool,
+    words_only: bool,
+) -> Result<Decoded, AsrError> {
     let strategy = match effort {
         Effort::Partial | Effort::Greedy => SamplingStrategy::Greedy { best_of: 1 },
-        Effort::Beam(width) => SamplingStrategy::BeamSearch { beam_size: i32::from(width.max(1)), patience: -1.0 },
+        Effort::Beam(width) => SamplingStrategy::BeamSearch {
+            beam_size: i32::from(width.max(1)),
+            patience: -1.0,
+        },
     };
     let mut params = FullParams::new(strategy);
     params.set_n_threads(threads as i32);
@@ -219,7 +271,11 @@ const AUDIO_CTX_MARGIN: usize = 256;
 /// the full window.
 pub fn audio_ctx(samples: usize, effort: Effort) -> usize {
     let frames = samples.div_ceil(16_000 / FRAMES_PER_SECOND);
-    let floor = if effort == Effort::Partial { PARTIAL_MIN_AUDIO_CTX } else { MIN_AUDIO_CTX };
+    let floor = if effort == Effort::Partial {
+        PARTIAL_MIN_AUDIO_CTX
+    } else {
+        MIN_AUDIO_CTX
+    };
     (frames + AUDIO_CTX_MARGIN).clamp(floor, 1500)
 }
 
@@ -231,9 +287,14 @@ fn collect(state: &WhisperState, max_tokens: usize) -> Decoded {
             text.push_str(&part);
         }
         for i in 0..segment.n_tokens() {
-            let Some(token) = segment.get_token(i) else { continue };
+            let Some(token) = segment.get_token(i) else {
+                continue;
+            };
             // Special tokens ([_BEG_], <|endoftext|>, timestamps) render as "[_…]" or "<|…|>".
-            let is_text = token.to_str_lossy().map(|t| !t.starts_with("[_") && !t.starts_with("<|")).unwrap_or(false);
+            let is_text = token
+                .to_str_lossy()
+                .map(|t| !t.starts_with("[_") && !t.starts_with("<|"))
+                .unwrap_or(false);
             if is_text {
                 sum += token.token_probability();
                 count += 1;
@@ -242,7 +303,11 @@ fn collect(state: &WhisperState, max_tokens: usize) -> Decoded {
     }
     let confidence = if count == 0 { 0.0 } else { sum / count as f32 };
     // whisper.cpp ends a segment at its cap with text tokens only, no end-of-text.
-    Decoded { text: text.trim().to_string(), confidence, capped: count >= max_tokens }
+    Decoded {
+        text: text.trim().to_string(),
+        confidence,
+        capped: count >= max_tokens,
+    }
 }
 
 #[cfg(test)]
@@ -252,42 +317,96 @@ mod tests {
     #[test]
     fn a_looping_transcript_compresses_far_better_than_speech() {
         let said = "I'm sorry to hear that. I can lock it right away. Can you read me the card number, please?";
-        let looped = "I'm sorry to hear that, I can't lock it right away, can you read me, I can't, ".repeat(4);
-        assert!(compression_ratio(said) < MAX_COMPRESSION_RATIO, "{}", compression_ratio(said));
-        assert!(compression_ratio(&looped) > MAX_COMPRESSION_RATIO, "{}", compression_ratio(&looped));
+        let looped =
+            "I'm sorry to hear that, I can't lock it right away, can you read me, I can't, "
+                .repeat(4);
+        assert!(
+            compression_ratio(said) < MAX_COMPRESSION_RATIO,
+            "{}",
+            compression_ratio(said)
+        );
+        assert!(
+            compression_ratio(&looped) > MAX_COMPRESSION_RATIO,
+            "{}",
+            compression_ratio(&looped)
+        );
         assert_eq!(compression_ratio("one one one"), 1.0, "too short to judge");
     }
 
     fn heard(text: &str) -> Decoded {
-        Decoded { text: text.into(), confidence: 0.9, capped: false }
+        Decoded {
+            text: text.into(),
+            confidence: 0.9,
+            capped: false,
+        }
     }
 
     #[test]
     fn a_phrase_repeated_faster_than_anyone_speaks_is_a_loop() {
         let twice = "I'm sorry to hear that. I can't lock it right away. Can you read me? No, I'm sorry to hear that. I can't lock it right away.";
-        assert!(looped(&heard(twice), 4.0), "23 words in 4 s, the phrase twice");
-        assert!(!looped(&heard(twice), 8.0), "said slowly, twice, it is what they said");
-        assert!(looped(&heard(&"thank you ".repeat(20)), 3.0), "40 words in 3 s");
-        assert!(looped(&Decoded { capped: true, ..heard("Okay so") }, 2.0), "ran into the token cap");
+        assert!(
+            looped(&heard(twice), 4.0),
+            "23 words in 4 s, the phrase twice"
+        );
+        assert!(
+            !looped(&heard(twice), 8.0),
+            "said slowly, twice, it is what they said"
+        );
+        assert!(
+            looped(&heard(&"thank you ".repeat(20)), 3.0),
+            "40 words in 3 s"
+        );
+        assert!(
+            looped(
+                &Decoded {
+                    capped: true,
+                    ..heard("Okay so")
+                },
+                2.0
+            ),
+            "ran into the token cap"
+        );
     }
 
     #[test]
     fn spoken_card_phone_and_account_numbers_are_speech() {
         // The staged calls' customers (turn lengths plus the VAD's half second of padding).
-        let card = "Sure, it's four one one one, one one one one, one one one one, one one one one.";
+        let card =
+            "Sure, it's four one one one, one one one one, one one one one, one one one one.";
         assert!(!looped(&heard(card), 5.9), "{card}");
         assert!(!looped(&heard("Sure, it's 4111 1111 1111 1111."), 5.9));
-        assert!(!looped(&heard("Yes, it's oh seven seven zero zero, nine zero zero, one two three."), 5.1));
-        assert!(!looped(&heard("It's three one nine two, six six four zero."), 3.4));
-        assert!(!looped(&heard("No, no, no, no, no, no, that's not what I said."), 3.0));
-        assert!(!looped(&heard("The card ending in one one one one is now blocked."), 4.8));
+        assert!(!looped(
+            &heard("Yes, it's oh seven seven zero zero, nine zero zero, one two three."),
+            5.1
+        ));
+        assert!(!looped(
+            &heard("It's three one nine two, six six four zero."),
+            3.4
+        ));
+        assert!(!looped(
+            &heard("No, no, no, no, no, no, that's not what I said."),
+            3.0
+        ));
+        assert!(!looped(
+            &heard("The card ending in one one one one is now blocked."),
+            4.8
+        ));
     }
 
     #[test]
     fn a_loop_is_cut_where_the_phrase_starts_again() {
         let text = "10 of clubs 10 of clubs 10 of clubs 10 of";
-        assert_eq!(repeat_start(text, REPEATED_PHRASE_WORDS).map(|at| text[..at].trim_end()), Some("10 of clubs"));
-        assert_eq!(repeat_start("no loop in this short sentence at all", REPEATED_PHRASE_WORDS), None);
+        assert_eq!(
+            repeat_start(text, REPEATED_PHRASE_WORDS).map(|at| text[..at].trim_end()),
+            Some("10 of clubs")
+        );
+        assert_eq!(
+            repeat_start(
+                "no loop in this short sentence at all",
+                REPEATED_PHRASE_WORDS
+            ),
+            None
+        );
         let mut spelled = "S-1-A-2-A-2-A-2-A-2-A-2-A-2-A".to_string();
         cut_loop(&mut spelled);
         assert_eq!(spelled, "S-1-A-2", "one turn of the loop is kept");

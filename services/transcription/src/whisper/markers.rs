@@ -6,13 +6,22 @@
 pub fn spoken(text: &str) -> String {
     let t = text.trim();
     for (open, close) in [('[', ']'), ('(', ')'), ('*', '*')] {
-        let Some(inner) = t.strip_prefix(open).and_then(|rest| rest.strip_suffix(close)) else { continue };
+        let Some(inner) = t
+            .strip_prefix(open)
+            .and_then(|rest| rest.strip_suffix(close))
+        else {
+            continue;
+        };
         if inner.contains([open, close]) {
             // "(a) and (b)" is not one bracketed span.
             continue;
         }
         let inner = inner.trim();
-        return if is_marker(inner) { String::new() } else { inner.to_string() };
+        return if is_marker(inner) {
+            String::new()
+        } else {
+            inner.to_string()
+        };
     }
     t.to_string()
 }
@@ -20,7 +29,10 @@ pub fn spoken(text: &str) -> String {
 /// A few letters-only words describe a sound ("BLANK_AUDIO", "inaudible", "upbeat music");
 /// digits or sentence punctuation mean someone said something.
 fn is_marker(inner: &str) -> bool {
-    inner.split_whitespace().count() <= 3 && inner.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '_' | '-'))
+    inner.split_whitespace().count() <= 3
+        && inner
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '_' | '-'))
 }
 
 #[cfg(test)]

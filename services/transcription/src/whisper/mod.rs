@@ -76,10 +76,22 @@ impl WhisperEngine {
             )));
         }
         // Flash attention was slower and less accurate here (benches/RESULTS.md): left off.
-        let ctx = WhisperContext::new_with_params(&config.model, WhisperContextParameters::default())
-            .map_err(|e| AsrError::ModelUnavailable(format!("{}: {e}", config.model.display())))?;
-        let pool = DecoderPool::start(Arc::new(ctx), config.workers, config.threads_per_worker, config.max_queued_finals)?;
-        Ok(Self { pool: Arc::new(pool), config: Arc::new(config), next_stream: AtomicU64::new(0) })
+        let ctx =
+            WhisperContext::new_with_params(&config.model, WhisperContextParameters::default())
+                .map_err(|e| {
+                    AsrError::ModelUnavailable(format!("{}: {e}", config.model.display()))
+                })?;
+        let pool = DecoderPool::start(
+            Arc::new(ctx),
+            config.workers,
+            config.threads_per_worker,
+            config.max_queued_finals,
+        )?;
+        Ok(Self {
+            pool: Arc::new(pool),
+            config: Arc::new(config),
+            next_stream: AtomicU64::new(0),
+        })
     }
 
     /// The settings this engine runs with.

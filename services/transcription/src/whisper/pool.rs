@@ -78,10 +78,17 @@ impl Queue {
     /// a final is running (it would take the final's second core).
     fn next(&mut self, final_running: bool) -> Option<Job> {
         let wanted = self.finals.iter().position(|job| job.wanted.is_set());
-        if let Some(job) = wanted.or((!self.finals.is_empty()).then_some(0)).and_then(|i| self.finals.remove(i)) {
+        if let Some(job) = wanted
+            .or((!self.finals.is_empty()).then_some(0))
+            .and_then(|i| self.finals.remove(i))
+        {
             return Some(job);
         }
-        if final_running { None } else { self.partials.pop_front() }
+        if final_running {
+            None
+        } else {
+            self.partials.pop_front()
+        }
     }
 }
 
@@ -120,7 +127,10 @@ struct Cores {
 
 impl Cores {
     fn new(n: usize) -> Self {
-        Self { free: Mutex::new(n), freed: Condvar::new() }
+        Self {
+            free: Mutex::new(n),
+            freed: Condvar::new(),
+        }
     }
 
     /// Waits for a free core, then takes one, or every free one when `all`.
@@ -149,7 +159,12 @@ pub struct DecoderPool {
 
 impl DecoderPool {
     /// Starts `workers` threads, each with its own state using `threads` ggml threads.
-    pub fn start(ctx: Arc<WhisperContext>, workers: usize, threads: usize, max_queued_finals: usize) -> Result<Self, AsrError> {
+    pub fn start(
+        ctx: Arc<WhisperContext>,
+        workers: usize,
+        threads: usize,
+        max_queued_finals: usize,
+    ) -> Result<Self, AsrError> {
         let workers = workers.max(1);
         let budget = workers * threads.max(1);
         let shared = Arc::new(Shared {
@@ -160,24 +175,47 @@ impl DecoderPool {
             cores: Cores::new(budget),
         });
         for i in 0..workers {
-            let state = ctx.create_state().map_err(|e| AsrError::ModelUnavailable(format!("cannot create a Whisper state: {e}")))?;
+            let state = ctx.create_state().map_err(|e| {
+                AsrError::ModelUnavailable(format!("cannot create a Whisper state: {e}"))
+            })?;
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name(format!("whisper-{i}"))
                 .spawn(move || work(state, &shared, i))
                 .map_err(|e| AsrError::Service(format!("cannot start a decoder thread: {e}")))?;
         }
-        Ok(Self { shared, final_slots: Arc::new(Semaphore::new(max_queued_finals.max(1))), max_partials: workers * 2 })
+        Ok(Self {
+            shared,
+            final_slots: Arc::new(Semaphore::new(max_queued_finals.max(1))),
+            max_partials: workers * 2,
+        })
     }
 
     /// Decodes a finished utterance (or, not yet `wanted`, one that may be); waits for a queue
     /// slot first when the decoders are behind. Dropping the future cancels the decode.
-    pub async fn transcribe_final(&self, samples: Vec<f32>, effort: Effort, wanted: Wanted) -> Result<Decoded, AsrError> {
-        let slot = Arc::clone(&self.final_slots).acquire_owned().await.map_err(|_| closed())?;
+    pub async fn transcribe_final(
+        &self,
+        samples: Vec<f32>,
+        effort: Effort,
+        wanted: Wanted,
+    ) -> Result<Decoded, AsrError> {
+        let slot = Arc::clone(&self.final_slots)
+            .acquire_owned()
+            .await
+            .map_err(|_| closed())?;
         let (reply, result) = oneshot::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancel));
-        let job = Job { samples, cancel, effort, wanted, partial_of: None, reply, queued_at: Instant::now(), _slot: Some(slot) };
+        let job = Job {
+            samples,
+            cancel,
+            effort,
+            wanted,
+            partial_of: None,
+            reply,
+            queued_at: Instant::now(),
+            _slot: Some(slot),
+        };
         self.push(job, |q, job| q.finals.push_back(job));
         for worker in &self.shared.workers {
             if let Some(partial) = worker.partial.lock().expect("worker lock").as_ref() {
@@ -190,9 +228,22 @@ impl DecoderPool {
     /// Queues a quick decode of speech in progress; the answer never arrives if a newer partial
     /// for the same key replaces it first or the queue sheds it, and is an error if a final
     /// needed the decoder.
-    pub fn transcribe_partial(&self, key: PartialKey, samples: Vec<f32>) -> oneshot::Receiver<Result<Decoded, AsrError>> {
+    pub fn transcribe_partial(
+        &self,
+        key: PartialKey,
+        samples: Vec<f32>,
+    ) -> oneshot::Receiver<Result<Decoded, AsrError>> {
         let (reply, result) = oneshot::channel();
-        let job = Job { samples, cancel: Arc::new(AtomicBool::new(false)), effort: Effort::Partial, wanted: Wanted::default(), partial_of: Some(key), reply, queued_at: Instant::now(), _slot: None };
+        let job = Job {
+            samples,
+            cancel: Arc::new(AtomicBool::new(false)),
+            effort: Effort::Partial,
+            wanted: Wanted::default(),
+            partial_of: Some(key),
+            reply,
+            queued_at: Instant::now(),
+            _slot: None,
+        };
         let max = self.max_partials;
         self.push(job, move |q, job| {
             q.partials.retain(|old| old.partial_of != Some(key));
@@ -256,7 +307,11 @@ fn work(mut state: whisper_rs::WhisperState, shared: &Shared, index: usize) {
         // Whoever asked has gone (a call that hung up, a guess that speech resumed): skip it,
         // without waiting for a core, or after the wait if they left meanwhile.
         let gone = || job.reply.is_closed() || job.cancel.load(Ordering::SeqCst);
-        let threads = if gone() { 0 } else { shared.cores.take(!partial && no_final_waits) };
+        let threads = if gone() {
+            0
+        } else {
+            shared.cores.take(!partial && no_final_waits)
+        };
         if threads > 0 && !gone() {
             run(&mut state, job, threads);
         }
@@ -273,25 +328,40 @@ fn work(mut state: whisper_rs::WhisperState, shared: &Shared, index: usize) {
 /// Decodes one job with `threads` cores and answers it. A panic in the decode is the job's
 /// error, not the worker's end: the thread, its state and its cores stay in the pool.
 fn run(state: &mut whisper_rs::WhisperState, mut job: Job, threads: usize) {
-    let kind = if job.partial_of.is_some() { "partial" } else { "final" };
-    metrics::histogram!("switchboard_asr_queue_seconds", "kind" => kind).record(job.queued_at.elapsed().as_secs_f64());
+    let kind = if job.partial_of.is_some() {
+        "partial"
+    } else {
+        "final"
+    };
+    metrics::histogram!("switchboard_asr_queue_seconds", "kind" => kind)
+        .record(job.queued_at.elapsed().as_secs_f64());
     let started = Instant::now();
     clamp_unit(&mut job.samples);
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| decode(state, &job.samples, job.effort, threads, &job.cancel)))
-        .unwrap_or_else(|panic| {
-            metrics::counter!("switchboard_call_faults_total", "stage" => "decoder").increment(1);
-            let message = panic_message(panic.as_ref());
-            tracing::error!(kind, %message, "a Whisper decode panicked; the decoder goes on");
-            Err(AsrError::Service(format!("decode panicked: {message}")))
-        });
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        decode(state, &job.samples, job.effort, threads, &job.cancel)
+    }))
+    .unwrap_or_else(|panic| {
+        metrics::counter!("switchboard_call_faults_total", "stage" => "decoder").increment(1);
+        let message = panic_message(panic.as_ref());
+        tracing::error!(kind, %message, "a Whisper decode panicked; the decoder goes on");
+        Err(AsrError::Service(format!("decode panicked: {message}")))
+    });
     let outcome = match &result {
         Err(AsrError::Overloaded(_)) => "cancelled",
         Err(_) => "failed",
         Ok(_) => "done",
     };
     let seconds = started.elapsed().as_secs_f64();
-    metrics::histogram!("switchboard_asr_decode_seconds", "kind" => kind, "outcome" => outcome).record(seconds);
-    tracing::debug!(kind, outcome, threads, audio_s = job.samples.len() as f64 / 16_000.0, seconds, "decoded");
+    metrics::histogram!("switchboard_asr_decode_seconds", "kind" => kind, "outcome" => outcome)
+        .record(seconds);
+    tracing::debug!(
+        kind,
+        outcome,
+        threads,
+        audio_s = job.samples.len() as f64 / 16_000.0,
+        seconds,
+        "decoded"
+    );
     let _ = job.reply.send(result);
 }
 
@@ -302,14 +372,25 @@ mod tests {
     fn job(wanted: Wanted, partial_of: Option<PartialKey>, tag: usize) -> Job {
         let (reply, _) = oneshot::channel();
         let samples = vec![0.0; tag];
-        Job { samples, cancel: Arc::default(), effort: Effort::Greedy, wanted, partial_of, reply, queued_at: Instant::now(), _slot: None }
+        Job {
+            samples,
+            cancel: Arc::default(),
+            effort: Effort::Greedy,
+            wanted,
+            partial_of,
+            reply,
+            queued_at: Instant::now(),
+            _slot: None,
+        }
     }
 
     #[test]
     fn ended_turns_go_before_guesses_and_guesses_before_partials() {
         let guess = Wanted::guess();
         let mut queue = Queue::default();
-        queue.partials.push_back(job(Wanted::default(), Some((0, 0)), 1));
+        queue
+            .partials
+            .push_back(job(Wanted::default(), Some((0, 0)), 1));
         queue.finals.push_back(job(Wanted::guess(), None, 2));
         queue.finals.push_back(job(guess.clone(), None, 3));
         queue.finals.push_back(job(Wanted::now(), None, 4));
@@ -318,7 +399,10 @@ mod tests {
         guess.confirm();
         order.push(queue.next(false).unwrap().samples.len());
         order.push(queue.next(false).unwrap().samples.len());
-        assert!(queue.next(true).is_none(), "no partial starts beside a running final");
+        assert!(
+            queue.next(true).is_none(),
+            "no partial starts beside a running final"
+        );
         order.push(queue.next(false).unwrap().samples.len());
         assert_eq!(order, [4, 3, 2, 1]);
         assert!(queue.next(false).is_none());
@@ -334,7 +418,11 @@ mod tests {
             std::thread::spawn(move || cores.take(true))
         };
         cores.give_back(2);
-        assert_eq!(waiting.join().unwrap(), 2, "it waited for the cores to come back");
+        assert_eq!(
+            waiting.join().unwrap(),
+            2,
+            "it waited for the cores to come back"
+        );
         assert_eq!(*cores.free.lock().unwrap(), 0);
     }
 }

@@ -17,7 +17,10 @@ use super::decode::Decoded;
 use super::markers::spoken;
 use super::pool::{DecoderPool, Wanted};
 use crate::agreement::Agreement;
-use crate::{panic_message, AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, StreamSpec, TranscriptEvent};
+use crate::{
+    AsrError, AudioChunk, Partial, RecognizerStream, Segment, Speaker, StreamSpec, TranscriptEvent,
+    panic_message,
+};
 
 /// Finals of one call allowed in flight before the call stops taking audio (back-pressure).
 const MAX_FINALS_IN_FLIGHT: usize = 8;
@@ -55,7 +58,9 @@ struct Early {
 impl Early {
     fn result(mut self) -> impl Future<Output = Decoding> {
         let decode = self.decode.take().expect("an early final is used once");
-        decode.map(|joined| joined.unwrap_or_else(|e| Err(AsrError::Service(format!("early final: {e}")))))
+        decode.map(|joined| {
+            joined.unwrap_or_else(|e| Err(AsrError::Service(format!("early final: {e}"))))
+        })
     }
 }
 
@@ -68,7 +73,12 @@ impl Drop for Early {
 }
 
 /// Starts the task that follows one call.
-pub fn spawn(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> Result<RecognizerStream, AsrError> {
+pub fn spawn(
+    pool: Arc<DecoderPool>,
+    config: Arc<WhisperConfig>,
+    spec: StreamSpec,
+    id: u64,
+) -> Result<RecognizerStream, AsrError> {
     let (audio, audio_rx) = mpsc::channel(16);
     let (events_tx, events) = mpsc::channel(256);
     let follow = Follow::new(pool, config, spec, id)?;
@@ -76,7 +86,10 @@ pub fn spawn(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpe
     tokio::spawn(async move {
         // A panic in a stage (resampler, VAD) ends this stream only: the events channel closes
         // and the call's pipeline opens a new stream at the audio that follows.
-        if let Err(panic) = AssertUnwindSafe(follow.run(audio_rx, events_tx)).catch_unwind().await {
+        if let Err(panic) = AssertUnwindSafe(follow.run(audio_rx, events_tx))
+            .catch_unwind()
+            .await
+        {
             tracing::error!(call = %call_id, panic = %panic_message(panic.as_ref()), "the call's transcription stream panicked");
         }
     });
@@ -96,14 +109,20 @@ struct Follow {
 }
 
 impl Follow {
-    fn new(pool: Arc<DecoderPool>, config: Arc<WhisperConfig>, spec: StreamSpec, id: u64) -> Result<Self, AsrError> {
+    fn new(
+        pool: Arc<DecoderPool>,
+        config: Arc<WhisperConfig>,
+        spec: StreamSpec,
+        id: u64,
+    ) -> Result<Self, AsrError> {
         let channels = spec
             .channels
             .iter()
             .map(|speaker| {
                 Ok(Channel {
                     speaker: speaker.clone(),
-                    resampler: Resampler::new(spec.sample_rate).map_err(|e| AsrError::Unsupported(e.to_string()))?,
+                    resampler: Resampler::new(spec.sample_rate)
+                        .map_err(|e| AsrError::Unsupported(e.to_string()))?,
                     segmenter: Segmenter::new(config.vad.clone()),
                     agreement: Agreement::default(),
                     partial_at: 0,
@@ -112,10 +131,23 @@ impl Follow {
                 })
             })
             .collect::<Result<_, AsrError>>()?;
-        Ok(Self { pool, config, spec, id, channels, finals: FuturesOrdered::new(), partials: FuturesUnordered::new(), buffer: Vec::new() })
+        Ok(Self {
+            pool,
+            config,
+            spec,
+            id,
+            channels,
+            finals: FuturesOrdered::new(),
+            partials: FuturesUnordered::new(),
+            buffer: Vec::new(),
+        })
     }
 
-    async fn run(mut self, mut audio: mpsc::Receiver<AudioChunk>, events: mpsc::Sender<TranscriptEvent>) {
+    async fn run(
+        mut self,
+        mut audio: mpsc::Receiver<AudioChunk>,
+        events: mpsc::Sender<TranscriptEvent>,
+    ) {
         let mut open = true;
         let mut last_lag_report: Option<Instant> = None;
         loop {
@@ -198,7 +230,8 @@ impl Follow {
         let stopped = Instant::now();
         let decode: BoxFuture<'static, Decoding> = match ch.early.take() {
             Some(early) if (early.start, early.voiced) == (utterance.start, utterance.voiced) => {
-                metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "used").increment(1);
+                metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "used")
+                    .increment(1);
                 early.wanted.confirm();
                 early.result().boxed()
             }
@@ -209,15 +242,24 @@ impl Follow {
                 async move { pool.transcribe_final(samples, effort, Wanted::now()).await }.boxed()
             }
         };
-        self.finals.push_back(async move { (i, utterance, stopped, decode.await) }.boxed());
+        self.finals
+            .push_back(async move { (i, utterance, stopped, decode.await) }.boxed());
     }
 
     /// While someone speaks: an early final when they pause, else a partial every interval.
     fn look_ahead(&mut self, i: usize) {
         let ch = &mut self.channels[i];
-        let pause = if self.config.early_finals { ch.segmenter.paused(EARLY_AFTER_MS) } else { None };
+        let pause = if self.config.early_finals {
+            ch.segmenter.paused(EARLY_AFTER_MS)
+        } else {
+            None
+        };
         if let Some(pause) = pause {
-            if ch.early.as_ref().is_some_and(|e| (e.start, e.voiced) == (pause.start, pause.voiced)) {
+            if ch
+                .early
+                .as_ref()
+                .is_some_and(|e| (e.start, e.voiced) == (pause.start, pause.voiced))
+            {
                 return;
             }
             // A guess for an earlier pause of this utterance: superseded (dropping cancels it).
@@ -226,27 +268,56 @@ impl Follow {
             let (samples, effort) = (pause.samples.to_vec(), self.config.final_effort);
             let wanted = Wanted::guess();
             let guess = wanted.clone();
-            let decode = tokio::spawn(async move { pool.transcribe_final(samples, effort, guess).await });
-            ch.early = Some(Early { start: pause.start, voiced: pause.voiced, wanted, decode: Some(decode) });
+            let decode =
+                tokio::spawn(async move { pool.transcribe_final(samples, effort, guess).await });
+            ch.early = Some(Early {
+                start: pause.start,
+                voiced: pause.voiced,
+                wanted,
+                decode: Some(decode),
+            });
             return;
         }
-        let Some((start, samples)) = ch.segmenter.current() else { return };
+        let Some((start, samples)) = ch.segmenter.current() else {
+            return;
+        };
         if ch.early.is_some() && ch.segmenter.paused(0).is_none() {
             // They went on talking: stop the guess, so the decoder is free for real finals.
-            metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "resumed").increment(1);
+            metrics::counter!("switchboard_asr_early_finals_total", "outcome" => "resumed")
+                .increment(1);
             ch.early = None;
         }
         let step = self.config.partial_interval_ms as usize * 16;
-        if step == 0 || ch.partial_in_flight || ch.early.is_some() || samples.len() < ch.partial_at + step {
+        if step == 0
+            || ch.partial_in_flight
+            || ch.early.is_some()
+            || samples.len() < ch.partial_at + step
+        {
             return;
         }
         ch.partial_at = samples.len();
         ch.partial_in_flight = true;
         let reply = self.pool.transcribe_partial((self.id, i), samples.to_vec());
-        self.partials.push(async move { (i, start, reply.await.unwrap_or_else(|_| Err(AsrError::Overloaded("partial shed".into())))) }.boxed());
+        self.partials.push(
+            async move {
+                (
+                    i,
+                    start,
+                    reply
+                        .await
+                        .unwrap_or_else(|_| Err(AsrError::Overloaded("partial shed".into()))),
+                )
+            }
+            .boxed(),
+        );
     }
 
-    fn final_event(&mut self, i: usize, utterance: &Utterance, result: Decoding) -> Option<TranscriptEvent> {
+    fn final_event(
+        &mut self,
+        i: usize,
+        utterance: &Utterance,
+        result: Decoding,
+    ) -> Option<TranscriptEvent> {
         match result {
             Ok(decoded) => {
                 let text = spoken(&decoded.text);
@@ -284,6 +355,12 @@ impl Follow {
         let now = ch.segmenter.current().map(|(s, _)| s)?;
         let decoded = result.ok().filter(|_| now == start)?;
         let (stable, unstable) = ch.agreement.update(&spoken(&decoded.text));
-        Some(Partial { channel: i, speaker: ch.speaker.clone(), start_ms: self.spec.offset_ms + start / 16, stable, unstable })
+        Some(Partial {
+            channel: i,
+            speaker: ch.speaker.clone(),
+            start_ms: self.spec.offset_ms + start / 16,
+            stable,
+            unstable,
+        })
     }
 }
