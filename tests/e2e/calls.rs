@@ -3,6 +3,7 @@
 //! wire-level fake), all against the real server.
 
 mod broken;
+mod insights;
 mod live;
 mod real;
 mod refusals;

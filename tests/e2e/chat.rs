@@ -42,6 +42,40 @@ async fn a_missing_required_slot_is_asked_for_then_used() -> anyhow::Result<()> 
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_turns_are_stored_and_published_redacted() -> anyhow::Result<()> {
+    let server = Server::start(Backend::Sqlite).await?;
+    let mut chat = Chat::connect(&server, &server.widget, "").await?;
+    let session = chat.session_id();
+    let reply = chat
+        .say("my card 4539 1488 0343 6467 was charged twice, call me on (212) 555-0187")
+        .await?;
+    assert_eq!(reply["type"], "reply", "{reply}");
+    let agent = server.token("agent").await?;
+    let transcript: Vec<Value> = server
+        .get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent)
+        .await?;
+    let visitor = transcript[0]["text"].as_str().unwrap();
+    assert_eq!(
+        visitor,
+        "my card [CARD_NUMBER] was charged twice, call me on [PHONE]"
+    );
+    let supervisor = server.token("supervisor").await?;
+    let missed: Vec<Value> = server
+        .get_json("/v1/missed-utterances?bot=banking", &supervisor)
+        .await?;
+    for m in missed
+        .iter()
+        .filter(|m| m["session_id"] == session.as_str())
+    {
+        assert!(
+            !m["text"].as_str().unwrap().contains("4539"),
+            "missed utterances are stored redacted: {m}"
+        );
+    }
+    Ok(())
+}
+
 async fn full_chat(backend: Backend) -> anyhow::Result<()> {
     let server = Server::start(backend).await?;
     let mut chat = Chat::connect(&server, &server.widget, "&bot=banking").await?;

@@ -6,6 +6,8 @@
 //!   tracks lined up into stereo;
 //! - a [`Recognizer`](switchboard_transcription::Recognizer) turns PCM into partial and final
 //!   segments;
+//! - [`CallStages`] (redaction and the live-intelligence stages, plugged in from outside) rewrite
+//!   and enrich each final before it is stored, and follow it once it is;
 //! - [`sink`] stores finals with the call and publishes every event on the bus;
 //! - [`pipeline`] supervises the two: a fault in a stage is caught at the call's boundary and
 //!   the recognizer restarted at the audio that follows, so one fault never loses the call.
@@ -16,7 +18,9 @@ mod pipeline;
 mod service;
 mod session;
 mod sink;
+mod stages;
 
 pub use error::CallError;
 pub use service::{CallLimits, CallService, CallStart, Source};
 pub use session::{CallSession, CallSummary, Outcome};
+pub use stages::{CallStages, NoStages, StagesFactory};

@@ -77,6 +77,7 @@ async fn service(recognizer: Faulty) -> (CallService, Store, Arc<InProcessBus>) 
         store.clone(),
         bus.clone(),
         Arc::new(recognizer),
+        Arc::new(crate::NoStages),
         CallLimits::default(),
     );
     (service, store, bus)

@@ -11,7 +11,7 @@ use switchboard_transcription::{Recognizer, Speaker, StreamSpec};
 
 use crate::session::CallSession;
 use crate::sink::Sink;
-use crate::{CallError, pipeline};
+use crate::{CallError, StagesFactory, pipeline};
 
 /// Where a call's audio comes from; stored with the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,21 +67,25 @@ pub struct CallService {
     store: Store,
     bus: Arc<dyn EventBus>,
     recognizer: Arc<dyn Recognizer>,
+    stages: Arc<dyn StagesFactory>,
     limits: CallLimits,
 }
 
 impl CallService {
-    /// A service that transcribes with `recognizer`, stores in `store` and publishes on `bus`.
+    /// A service that transcribes with `recognizer`, passes each call's words through `stages`,
+    /// stores in `store` and publishes on `bus`.
     pub fn new(
         store: Store,
         bus: Arc<dyn EventBus>,
         recognizer: Arc<dyn Recognizer>,
+        stages: Arc<dyn StagesFactory>,
         limits: CallLimits,
     ) -> Self {
         Self {
             store,
             bus,
             recognizer,
+            stages,
             limits,
         }
     }
@@ -148,6 +152,7 @@ impl CallService {
             self.store.clone(),
             Arc::clone(&self.bus),
             start.call_id.clone(),
+            self.stages.open(&start),
         );
         let pipeline = pipeline::spawn(Arc::clone(&self.recognizer), spec, stream, sink);
         Ok(CallSession::new(

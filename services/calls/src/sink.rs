@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
-use switchboard_events::{Event, EventBus};
+use switchboard_events::{Event, EventBus, SentimentReading};
 use switchboard_storage::{NewCallSegment, Store};
 use switchboard_transcription::TranscriptEvent;
+
+use crate::CallStages;
 
 /// What the sink saw by the time the recognizer closed.
 #[derive(Debug, Default)]
@@ -19,15 +21,22 @@ pub(crate) struct Sink {
     store: Store,
     bus: Arc<dyn EventBus>,
     call_id: String,
+    stages: Box<dyn CallStages>,
     pub(crate) report: SinkReport,
 }
 
 impl Sink {
-    pub(crate) fn new(store: Store, bus: Arc<dyn EventBus>, call_id: String) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        bus: Arc<dyn EventBus>,
+        call_id: String,
+        stages: Box<dyn CallStages>,
+    ) -> Self {
         Self {
             store,
             bus,
             call_id,
+            stages,
             report: SinkReport::default(),
         }
     }
@@ -50,14 +59,16 @@ impl Sink {
         let call_id = &self.call_id;
         match event {
             TranscriptEvent::Final(segment) => {
-                let new = NewCallSegment {
+                let mut new = NewCallSegment {
                     channel: segment.channel as u32,
                     speaker: segment.speaker.as_str().into(),
                     start_ms: segment.start_ms,
                     end_ms: segment.end_ms,
-                    text: segment.text.clone(),
+                    text: segment.text,
                     confidence: segment.confidence.clamp(0.0, 1.0),
+                    insights: Default::default(),
                 };
+                self.stages.segment(&mut new).await;
                 match self.store.append_call_segment(call_id, &new).await {
                     Ok(seq) => {
                         self.report.segments += 1;
@@ -66,12 +77,19 @@ impl Sink {
                             call_id: call_id.clone(),
                             seq,
                             channel: new.channel,
-                            speaker: new.speaker,
+                            speaker: new.speaker.clone(),
                             start_ms: new.start_ms,
                             end_ms: new.end_ms,
-                            text: new.text,
+                            text: new.text.clone(),
                             confidence: new.confidence,
+                            sentiment: new.insights.sentiment.as_ref().map(|s| SentimentReading {
+                                label: s.label.clone(),
+                                score: s.score,
+                                running: s.running,
+                            }),
+                            key_phrases: new.insights.key_phrases.clone(),
                         });
+                        self.stages.stored(seq, &new).await;
                     }
                     Err(error) => {
                         tracing::error!(call = %call_id, %error, "could not store a transcript segment");
@@ -81,14 +99,31 @@ impl Sink {
                     }
                 }
             }
-            TranscriptEvent::Partial(p) => self.bus.publish(Event::CallPartial {
-                call_id: call_id.clone(),
-                channel: p.channel as u32,
-                speaker: p.speaker.as_str().into(),
-                start_ms: p.start_ms,
-                stable: p.stable,
-                unstable: p.unstable,
-            }),
+            TranscriptEvent::Partial(p) => {
+                // Redacted as one text (a number may run from stable into unstable words), then
+                // split back where the stable words end if redaction left them as they were.
+                let speaker = p.speaker.as_str();
+                let whole = if p.unstable.is_empty() {
+                    p.stable.clone()
+                } else if p.stable.is_empty() {
+                    p.unstable.clone()
+                } else {
+                    format!("{} {}", p.stable, p.unstable)
+                };
+                let clean = self.stages.partial(speaker, &whole);
+                let (stable, unstable) = match clean.strip_prefix(p.stable.as_str()) {
+                    Some(rest) => (p.stable.clone(), rest.trim_start().to_string()),
+                    None => (String::new(), clean),
+                };
+                self.bus.publish(Event::CallPartial {
+                    call_id: call_id.clone(),
+                    channel: p.channel as u32,
+                    speaker: speaker.into(),
+                    start_ms: p.start_ms,
+                    stable,
+                    unstable,
+                })
+            }
             TranscriptEvent::Lagging { behind_ms } => {
                 tracing::warn!(call = %call_id, behind_ms, "transcription is behind real time");
                 metrics::counter!("switchboard_call_lagging_total").increment(1);

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
+use redaction::Redactor;
 use switchboard_events::{Event, EventBus};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::{MissedUtterance, Speaker, Store, TurnRecord};
@@ -39,6 +40,8 @@ pub struct ChatService {
     store: Store,
     bus: Arc<dyn EventBus>,
     sessions: Sessions,
+    /// Personal data out of everything a turn stores or publishes.
+    redactor: Redactor,
 }
 
 impl ChatService {
@@ -52,6 +55,7 @@ impl ChatService {
         knowledge_embed: EmbedQueue,
         store: Store,
         bus: Arc<dyn EventBus>,
+        redactor: Redactor,
     ) -> Self {
         Self {
             bots,
@@ -61,6 +65,7 @@ impl ChatService {
             store,
             bus,
             sessions: Sessions::default(),
+            redactor,
         }
     }
 
@@ -135,15 +140,26 @@ impl ChatService {
             .get(&session.bot)
             .ok_or_else(|| ChatError::UnknownBot(session.bot.clone()))?;
         let today = Utc::now().date_naive();
-        let decision = match self.sessions.take_pending(&session.id) {
+        // What is stored, published and logged: the message with its personal data replaced,
+        // read as the answer to the bot's question when it asked one. The bot itself reads the
+        // message as sent (a slot may need the value) and keeps it only in memory.
+        let pending = self.sessions.take_pending(&session.id);
+        let mut conversation = self.redactor.conversation();
+        if let Some(p) = &pending {
+            conversation.redact("bot", &p.question);
+        }
+        let clean = conversation.redact("visitor", text).text;
+        let decision = match pending {
             Some(pending) => {
                 turn::continue_pending(&bot, pending, text, today, session.turns as usize)
             }
             None => {
-                let embedding = self.embed.embed(text).await?;
-                let prediction = bot.model.classify(text, &embedding);
+                // Classified and searched as redacted (no personal data in the encoders'
+                // caches); slots are filled from the message as sent.
+                let embedding = self.embed.embed(&clean).await?;
+                let prediction = bot.model.classify(&clean, &embedding);
                 let hits = if turn::wants_knowledge(&bot, &prediction) {
-                    self.knowledge_hits(text).await?
+                    self.knowledge_hits(&clean).await?
                 } else {
                     Vec::new()
                 };
@@ -157,7 +173,7 @@ impl ChatService {
                 };
                 let mut d = turn::decide(fresh);
                 if let Some(reason) = d.missed {
-                    self.record_missed(session, text, &prediction.ranked, reason)
+                    self.record_missed(session, &clean, &prediction.ranked, reason)
                         .await?;
                     d.missed = None;
                 }
@@ -165,13 +181,15 @@ impl ChatService {
             }
         };
         if let Some(reason) = decision.missed {
-            self.record_missed(session, text, &[], reason).await?;
+            self.record_missed(session, &clean, &[], reason).await?;
         }
+        // Replies can echo what the visitor said ("your account 12345678"): redacted alike.
+        let reply = conversation.redact("bot", &decision.text).text;
         if let Some(p) = decision.pending.clone() {
             self.sessions.set_pending(&session.id, p);
         }
         let latency = started.elapsed();
-        self.store_turn(session, text, &decision.text, &decision.source, latency)
+        self.store_turn(session, &clean, &reply, &decision.source, latency)
             .await?;
         session.turns += 1;
         metrics::counter!("switchboard_chat_turns_total", "source" => decision.source.kind())
@@ -180,8 +198,8 @@ impl ChatService {
         self.bus.publish(Event::ChatTurn {
             session_id: session.id.clone(),
             bot: session.bot.clone(),
-            visitor_text: text.to_string(),
-            reply_text: decision.text.clone(),
+            visitor_text: clean,
+            reply_text: reply,
             source_kind: decision.source.kind().to_string(),
             at: Utc::now(),
         });

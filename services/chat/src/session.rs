@@ -17,6 +17,9 @@ pub struct PendingIntent {
     pub confidence: f32,
     /// How many times we have asked; after two unhelpful answers we hand off.
     pub asked: u32,
+    /// What the bot last asked, so the answer is redacted as an answer to it ("What's your
+    /// account number?" → "12345678" is an account number).
+    pub question: String,
 }
 
 /// Per-session dialogue state, held in memory; transcripts are what persists.
@@ -69,6 +72,7 @@ mod tests {
             filling: SlotFilling::start(&intent, &types, "lost it", today),
             confidence: 0.9,
             asked: 1,
+            question: "Which?".into(),
         }
     }
 

@@ -117,6 +117,7 @@ pub(crate) fn decide(f: Fresh<'_>) -> Decision {
                 filling,
                 confidence: f.prediction.confidence,
                 asked: 0,
+                question: String::new(),
             },
             f.turn,
         );
@@ -177,11 +178,12 @@ fn answer_intent(
             .clone()
             .unwrap_or_else(|| format!("Could you tell me the {}?", missing.name));
         return Decision {
-            text: question,
+            text: question.clone(),
             source,
             missed: None,
             pending: Some(PendingIntent {
                 asked: pending.asked + 1,
+                question,
                 ..pending
             }),
         };

@@ -12,6 +12,7 @@ mod int8;
 mod kernel;
 mod persist;
 mod sentence;
+mod words;
 
 pub use cache::{CacheStats, CachedEmbedder};
 pub use encoder::dot;
@@ -19,6 +20,7 @@ pub use finetune::{FineTuneOptions, TuneProgress, fine_tune};
 pub use sentence::{
     DEFAULT_BATCH, MAX_TOKENS, MINILM_DIR, MPNET_DIR, SentenceEncoder, models_root,
 };
+pub use words::WordHashEmbedder;
 
 /// How an encoder's linear layers compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

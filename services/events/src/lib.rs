@@ -64,6 +64,12 @@ pub enum Event {
         end_ms: u64,
         text: String,
         confidence: f32,
+        /// The segment's sentiment and its speaker's running sentiment after it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sentiment: Option<SentimentReading>,
+        /// What the segment is about, most telling first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        key_phrases: Vec<String>,
     },
     /// Transcription of a call is behind real time by this much.
     CallLagging { call_id: String, behind_ms: u64 },
@@ -85,6 +91,17 @@ pub enum Event {
         segments: u32,
         at: DateTime<Utc>,
     },
+}
+
+/// A sentiment reading on the bus: the turn's own, and its speaker's running score after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentReading {
+    /// "negative", "neutral" or "positive".
+    pub label: String,
+    /// −1 … 1.
+    pub score: f32,
+    /// −1 … 1.
+    pub running: f32,
 }
 
 /// Publishing side of the bus, shared by every producer.

@@ -101,6 +101,11 @@ pub enum LiveMessage {
         end_ms: u64,
         text: String,
         confidence: f32,
+        /// The segment's sentiment and its speaker's running sentiment (when scored).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sentiment: Option<SentimentView>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        key_phrases: Vec<String>,
     },
     Lagging {
         call_id: String,
@@ -124,4 +129,32 @@ pub enum LiveMessage {
     Skipped {
         events: u64,
     },
+}
+
+/// A sentiment reading on the wire: label, score (−1…1) and the speaker's running score.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentimentView {
+    pub label: String,
+    pub score: f32,
+    pub running: f32,
+}
+
+impl From<switchboard_events::SentimentReading> for SentimentView {
+    fn from(s: switchboard_events::SentimentReading) -> Self {
+        Self {
+            label: s.label,
+            score: s.score,
+            running: s.running,
+        }
+    }
+}
+
+impl From<switchboard_storage::SegmentSentiment> for SentimentView {
+    fn from(s: switchboard_storage::SegmentSentiment) -> Self {
+        Self {
+            label: s.label,
+            score: s.score,
+            running: s.running,
+        }
+    }
 }

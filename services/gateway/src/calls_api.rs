@@ -10,7 +10,7 @@ use switchboard_storage::{CallRecord, CallSegmentRecord};
 
 use crate::AppState;
 use crate::api::ListParams;
-use crate::call_wire::LiveMessage;
+use crate::call_wire::{LiveMessage, SentimentView};
 use crate::error::ApiError;
 use crate::ws_close::close;
 
@@ -62,6 +62,19 @@ pub struct SegmentView {
     end_ms: u64,
     text: String,
     confidence: f32,
+    /// Kinds of personal data replaced by tags in `text`, with where each tag sits.
+    redactions: Vec<RedactionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sentiment: Option<SentimentView>,
+    key_phrases: Vec<String>,
+}
+
+/// Where a redaction tag sits in a segment's text (byte offsets) and what it replaced.
+#[derive(Debug, Serialize)]
+pub struct RedactionView {
+    kind: String,
+    start: u32,
+    end: u32,
 }
 
 impl From<CallSegmentRecord> for SegmentView {
@@ -74,6 +87,18 @@ impl From<CallSegmentRecord> for SegmentView {
             end_ms: s.end_ms,
             text: s.text,
             confidence: s.confidence,
+            redactions: s
+                .insights
+                .redactions
+                .into_iter()
+                .map(|r| RedactionView {
+                    kind: r.kind,
+                    start: r.start,
+                    end: r.end,
+                })
+                .collect(),
+            sentiment: s.insights.sentiment.map(Into::into),
+            key_phrases: s.insights.key_phrases,
         }
     }
 }
@@ -198,6 +223,8 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
             end_ms,
             text,
             confidence,
+            sentiment,
+            key_phrases,
         } => (
             call_id.clone(),
             LiveMessage::Segment {
@@ -209,6 +236,8 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
                 end_ms,
                 text,
                 confidence,
+                sentiment: sentiment.map(Into::into),
+                key_phrases,
             },
         ),
         Event::CallLagging { call_id, behind_ms } => {

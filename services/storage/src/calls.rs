@@ -111,6 +111,9 @@ impl Store {
         validate_segment(call_id, seg)?;
         let start_ms = sql_ms("start_ms", seg.start_ms)?;
         let end_ms = sql_ms("end_ms", seg.end_ms)?;
+        let redactions = to_json(&seg.insights.redactions)?;
+        let key_phrases = to_json(&seg.insights.key_phrases)?;
+        let sentiment = seg.insights.sentiment.as_ref();
         let seq: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Touching the call first checks it exists and serialises appends to it (row lock on
@@ -126,9 +129,10 @@ impl Store {
             }
             let seq = sqlx::query_scalar(
                 "INSERT INTO call_segments (call_id, seq, channel, speaker, start_ms, end_ms, \
-                 text, confidence, created_at) VALUES ($1, \
+                 text, confidence, created_at, redactions, sentiment_label, sentiment_score, \
+                 running_sentiment, key_phrases) VALUES ($1, \
                  (SELECT COALESCE(MAX(seq) + 1, 0) FROM call_segments WHERE call_id = $1), \
-                 $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
+                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq",
             )
             .bind(call_id)
             .bind(i64::from(seg.channel))
@@ -138,6 +142,11 @@ impl Store {
             .bind(&seg.text)
             .bind(seg.confidence)
             .bind(now())
+            .bind(&redactions)
+            .bind(sentiment.map(|s| s.label.as_str()))
+            .bind(sentiment.map(|s| s.score))
+            .bind(sentiment.map(|s| s.running))
+            .bind(&key_phrases)
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -228,7 +237,8 @@ impl Store {
     /// call is unknown.
     pub async fn call_segments(&self, call_id: &str) -> Result<Vec<CallSegmentRecord>> {
         let rows: Vec<SegmentRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT seq, channel, speaker, start_ms, end_ms, text, confidence, created_at \
+            "SELECT seq, channel, speaker, start_ms, end_ms, text, confidence, created_at, \
+             redactions, sentiment_label, sentiment_score, running_sentiment, key_phrases \
              FROM call_segments WHERE call_id = $1 ORDER BY start_ms, seq",
         )
         .bind(call_id)
@@ -254,4 +264,9 @@ impl Store {
         .map(|r| r.rows_affected()))?;
         Ok(marked)
     }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| StoreError::Invalid(format!("unencodable segment insights: {e}")))
 }

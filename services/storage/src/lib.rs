@@ -58,8 +58,9 @@ mod tests;
 pub use error::{Result, StoreError};
 pub use types::{
     BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallRecord, CallSegmentRecord,
-    CallStart, MISSED_REASONS, MissedRecord, MissedUtterance, NewCallSegment, Role, SOURCE_KINDS,
-    SessionRecord, Speaker, TokenInfo, TurnRecord,
+    CallStart, MISSED_REASONS, MissedRecord, MissedUtterance, NewCallSegment, RedactionRecord,
+    Role, SOURCE_KINDS, SegmentInsights, SegmentSentiment, SessionRecord, Speaker, TokenInfo,
+    TurnRecord,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -255,8 +255,39 @@ pub struct CallRecord {
     pub segments: u32,
 }
 
-/// A finished transcript segment to add to a call.
+/// A redaction kept with a segment: the kind and where its tag sits in the text (bytes), never
+/// the value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RedactionRecord {
+    pub kind: String,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A segment's sentiment, and its speaker's running sentiment once it was said.
 #[derive(Debug, Clone, PartialEq)]
+pub struct SegmentSentiment {
+    /// "negative", "neutral" or "positive".
+    pub label: String,
+    /// −1 … 1.
+    pub score: f32,
+    /// The speaker's running score over the call so far, −1 … 1.
+    pub running: f32,
+}
+
+/// What the live-intelligence stages found in a segment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SegmentInsights {
+    /// Personal data replaced in the text.
+    pub redactions: Vec<RedactionRecord>,
+    /// Set when the sentiment stage ran.
+    pub sentiment: Option<SegmentSentiment>,
+    /// What the segment is about, most telling first.
+    pub key_phrases: Vec<String>,
+}
+
+/// A finished transcript segment to add to a call.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewCallSegment {
     /// Audio channel it was heard on.
     pub channel: u32,
@@ -270,6 +301,8 @@ pub struct NewCallSegment {
     pub text: String,
     /// Recogniser confidence in [0, 1].
     pub confidence: f32,
+    /// Redactions, sentiment and key phrases.
+    pub insights: SegmentInsights,
 }
 
 /// A stored transcript segment of a call.
@@ -289,6 +322,8 @@ pub struct CallSegmentRecord {
     pub text: String,
     /// Recogniser confidence in [0, 1].
     pub confidence: f32,
+    /// Redactions, sentiment and key phrases.
+    pub insights: SegmentInsights,
     /// When it was stored.
     pub created_at: DateTime<Utc>,
 }

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use sentiment::SentimentModel;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
 use switchboard_embeddings::{
     CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder,
 };
 use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
+use switchboard_insights::Insights;
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
 
@@ -33,6 +35,26 @@ pub struct App {
     pub chat: Arc<ChatService>,
     pub knowledge: Arc<Knowledge>,
     pub bus: Arc<dyn EventBus>,
+    /// The stages every call segment passes through (redaction, sentiment, …).
+    pub insights: Arc<Insights>,
+}
+
+/// Trains the sentiment head on the built-in sentences and `insights.sentiment_training`
+/// (seconds; embeddings of files seen before come from the cache).
+pub fn train_sentiment(config: &Config, embedder: &dyn Embedder) -> anyhow::Result<SentimentModel> {
+    let mut examples = sentiment::built_in_examples();
+    for path in &config.insights.sentiment_training {
+        examples
+            .extend(sentiment::load_examples(path, 1.0).context("insights.sentiment_training")?);
+    }
+    let bar = progress::bar("training sentiment");
+    let model = SentimentModel::train(&examples, embedder, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    tracing::info!(sentences = examples.len(), "sentiment head trained");
+    Ok(model)
 }
 
 /// Connects storage (migrating it), loads the encoder, the bots and the knowledge index.
@@ -62,6 +84,10 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     } else {
         EmbedQueue::start(knowledge_embedder.clone(), EMBED_BATCH, EMBED_MAX_PENDING)
     };
+    let redactor = config.insights.redactor()?;
+    let sentiment = Arc::new(train_sentiment(config, embedder.as_ref())?);
+    save_embedding_cache(config, &cached);
+    let insights = Arc::new(Insights::new(redactor.clone(), queue.clone(), sentiment));
     let chat = Arc::new(ChatService::new(
         registry,
         knowledge.clone(),
@@ -69,6 +95,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         knowledge_queue,
         store.clone(),
         bus.clone(),
+        redactor,
     ));
     Ok(App {
         store,
@@ -76,6 +103,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         chat,
         knowledge,
         bus,
+        insights,
     })
 }
 

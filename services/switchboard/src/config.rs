@@ -48,6 +48,48 @@ pub struct Config {
     pub event_bus: String,
     /// Speech recognition for live calls (`[asr]` in the TOML file).
     pub asr: AsrConfig,
+    /// What each call segment and chat turn is checked for (`[insights]`).
+    pub insights: InsightsConfig,
+}
+
+/// Redaction and sentiment, for calls and chat alike.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InsightsConfig {
+    /// Kinds of personal data replaced by tags before anything is stored, published or shown:
+    /// card_number, card_security_code, ssn, phone, email, bank_account, routing_number,
+    /// date_of_birth, postcode, address, name (default: all).
+    pub redact: Vec<String>,
+    /// Labelled `text,label` CSV files the sentiment head trains on besides the built-in
+    /// contact-center sentences (e.g. SST movie-review sentences; embedded once, then cached).
+    pub sentiment_training: Vec<PathBuf>,
+}
+
+impl Default for InsightsConfig {
+    fn default() -> Self {
+        Self {
+            redact: redaction::PiiKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
+            sentiment_training: Vec::new(),
+        }
+    }
+}
+
+impl InsightsConfig {
+    /// The redactor these settings ask for; an unknown kind is refused by name.
+    pub fn redactor(&self) -> anyhow::Result<redaction::Redactor> {
+        let kinds = self
+            .redact
+            .iter()
+            .map(|k| {
+                k.parse()
+                    .map_err(|e| anyhow::anyhow!("insights.redact: {e}"))
+            })
+            .collect::<anyhow::Result<Vec<redaction::PiiKind>>>()?;
+        Ok(redaction::Redactor::new(kinds))
+    }
 }
 
 /// How call audio becomes text.
@@ -135,6 +177,8 @@ const KEYS: &[&str] = &[
     "asr__transcribe_language",
     "asr__transcribe_endpoint",
     "asr__pypi_index",
+    "insights__redact",
+    "insights__sentiment_training",
 ];
 
 impl Default for Config {
@@ -157,6 +201,7 @@ impl Default for Config {
             messages_per_second: 20,
             event_bus: "memory".into(),
             asr: AsrConfig::default(),
+            insights: InsightsConfig::default(),
         }
     }
 }

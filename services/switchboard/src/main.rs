@@ -56,6 +56,10 @@ enum Eval {
     Faq(cmd::eval_faq::Args),
     /// Word error rate and real-time factor of speech recognition.
     Asr(cmd::eval_asr::Args),
+    /// Accuracy and macro-F1 of sentiment, beside VADER in the same run.
+    Sentiment(cmd::eval_sentiment::Args),
+    /// Precision and recall of PII redaction per kind, on labelled dialogues.
+    Redaction(cmd::eval_redaction::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -98,6 +102,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Eval(Eval::Faq(args)) => {
                 tokio::task::block_in_place(|| cmd::eval_faq::run(args, o))
             }
+            Command::Eval(Eval::Sentiment(args)) => {
+                tokio::task::block_in_place(|| cmd::eval_sentiment::run(args, o))
+            }
+            Command::Eval(Eval::Redaction(args)) => cmd::eval_redaction::run(args, o),
         }
     })
 }

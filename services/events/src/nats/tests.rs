@@ -97,6 +97,12 @@ fn one_of_each() -> Vec<Event> {
             end_ms: 6_250,
             text: "I lost my card.".into(),
             confidence: 0.875,
+            sentiment: Some(crate::SentimentReading {
+                label: "negative".into(),
+                score: -0.5,
+                running: -0.25,
+            }),
+            key_phrases: vec!["card".into()],
         },
         Event::CallLagging {
             call_id: "c1".into(),

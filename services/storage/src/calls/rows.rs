@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{Result, corrupt};
-use crate::types::{CallRecord, CallSegmentRecord};
+use crate::types::{CallRecord, CallSegmentRecord, SegmentInsights, SegmentSentiment};
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CallRow {
@@ -68,6 +68,11 @@ pub(super) struct SegmentRow {
     text: String,
     confidence: f32,
     created_at: DateTime<Utc>,
+    redactions: String,
+    sentiment_label: Option<String>,
+    sentiment_score: Option<f32>,
+    running_sentiment: Option<f32>,
+    key_phrases: String,
 }
 
 impl SegmentRow {
@@ -78,6 +83,23 @@ impl SegmentRow {
                 "segment {seq} of call {call_id:?} has {field} {value}"
             ))
         };
+        let json = |field: &str, text: &str| {
+            corrupt(format!(
+                "segment {seq} of call {call_id:?} has unreadable {field}: {text:?}"
+            ))
+        };
+        let redactions = serde_json::from_str(&self.redactions)
+            .map_err(|_| json("redactions", &self.redactions))?;
+        let key_phrases = serde_json::from_str(&self.key_phrases)
+            .map_err(|_| json("key_phrases", &self.key_phrases))?;
+        let sentiment = match (self.sentiment_label, self.sentiment_score) {
+            (Some(label), Some(score)) => Some(SegmentSentiment {
+                label,
+                score,
+                running: self.running_sentiment.unwrap_or(score),
+            }),
+            _ => None,
+        };
         Ok(CallSegmentRecord {
             seq: u32::try_from(seq).map_err(|_| bad("seq", seq))?,
             channel: u32::try_from(self.channel).map_err(|_| bad("channel", self.channel))?,
@@ -86,6 +108,11 @@ impl SegmentRow {
             end_ms: u64::try_from(self.end_ms).map_err(|_| bad("end_ms", self.end_ms))?,
             text: self.text,
             confidence: self.confidence,
+            insights: SegmentInsights {
+                redactions,
+                sentiment,
+                key_phrases,
+            },
             created_at: self.created_at,
         })
     }

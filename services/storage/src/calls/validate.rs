@@ -72,6 +72,9 @@ pub(super) fn validate_start(start: &CallStart) -> Result<()> {
     Ok(())
 }
 
+/// Sentiment labels a segment may carry.
+const SENTIMENT_LABELS: [&str; 3] = ["negative", "neutral", "positive"];
+
 pub(super) fn validate_segment(call_id: &str, seg: &NewCallSegment) -> Result<()> {
     let fail = |what: String| {
         Err(StoreError::Invalid(format!(
@@ -98,6 +101,31 @@ pub(super) fn validate_segment(call_id: &str, seg: &NewCallSegment) -> Result<()
     }
     if seg.text.trim().is_empty() {
         return fail("text must not be empty".into());
+    }
+    for r in &seg.insights.redactions {
+        let inside = r.start <= r.end && (r.end as usize) <= seg.text.len();
+        if !inside
+            || !seg.text.is_char_boundary(r.start as usize)
+            || !seg.text.is_char_boundary(r.end as usize)
+        {
+            return fail(format!(
+                "redaction {}..{} is not within the text",
+                r.start, r.end
+            ));
+        }
+    }
+    if let Some(s) = &seg.insights.sentiment {
+        if !SENTIMENT_LABELS.contains(&s.label.as_str()) {
+            return fail(format!(
+                "sentiment {:?} is not one of {SENTIMENT_LABELS:?}",
+                s.label
+            ));
+        }
+        for (what, v) in [("score", s.score), ("running score", s.running)] {
+            if !(v.is_finite() && (-1.0..=1.0).contains(&v)) {
+                return fail(format!("sentiment {what} {v} is not a number in [-1, 1]"));
+            }
+        }
     }
     Ok(())
 }

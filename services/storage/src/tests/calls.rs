@@ -3,7 +3,10 @@
 mod guards;
 
 use super::Ctx;
-use crate::{CallRecord, CallStart, NewCallSegment, Store, StoreError};
+use crate::{
+    CallRecord, CallStart, NewCallSegment, RedactionRecord, SegmentInsights, SegmentSentiment,
+    Store, StoreError,
+};
 
 pub(super) use guards::{
     concurrent_segment_appends_get_distinct_seqs, concurrent_starts_have_one_winner,
@@ -32,6 +35,7 @@ fn seg(speaker: &str, start_ms: u64, end_ms: u64, text: &str) -> NewCallSegment 
         end_ms,
         text: text.to_owned(),
         confidence: 0.875,
+        insights: Default::default(),
     }
 }
 
@@ -68,7 +72,22 @@ pub(super) async fn segments_read_back_in_audio_order(ctx: Ctx) {
     let inputs = [
         seg("agent", 1200, 2500, "how can I help"),
         seg("customer", 0, 1500, "hello"),
-        seg("customer", 3000, 4200, "my card was declined"),
+        NewCallSegment {
+            insights: SegmentInsights {
+                redactions: vec![RedactionRecord {
+                    kind: "card_number".into(),
+                    start: 8,
+                    end: 21,
+                }],
+                sentiment: Some(SegmentSentiment {
+                    label: "negative".into(),
+                    score: -0.75,
+                    running: -0.5,
+                }),
+                key_phrases: vec!["card".into(), "declined payment".into()],
+            },
+            ..seg("customer", 3000, 4200, "my card [CARD_NUMBER] was declined")
+        },
         seg("agent", 3000, 3100, "mm"),
     ];
     for (i, s) in inputs.iter().enumerate() {
@@ -88,7 +107,7 @@ pub(super) async fn segments_read_back_in_audio_order(ctx: Ctx) {
         [
             (1, "hello"),
             (0, "how can I help"),
-            (2, "my card was declined"),
+            (2, "my card [CARD_NUMBER] was declined"),
             (3, "mm")
         ]
     );
@@ -104,6 +123,9 @@ pub(super) async fn segments_read_back_in_audio_order(ctx: Ctx) {
         ),
         (expected.channel, "customer", 0, 1500, expected.confidence)
     );
+    // Insights come back as stored; a segment without them reads back empty.
+    assert_eq!(got[2].insights, inputs[2].insights);
+    assert_eq!(got[0].insights, SegmentInsights::default());
     assert_eq!(ctx.store.get_call("c1").await.unwrap().segments, 4);
     assert_eq!(ctx.store.call_segments("c2").await.unwrap().len(), 4);
 }

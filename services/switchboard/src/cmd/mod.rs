@@ -5,6 +5,8 @@ pub mod chat;
 pub mod eval_asr;
 pub mod eval_faq;
 pub mod eval_nlu;
+pub mod eval_redaction;
+pub mod eval_sentiment;
 pub mod knowledge;
 pub mod models;
 pub mod serve;

@@ -28,6 +28,7 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
                 app.store.clone(),
                 app.bus.clone(),
                 recognizer,
+                app.insights.clone(),
                 CallLimits::default(),
             );
             let recovered = calls.recover().await?;

@@ -3,7 +3,10 @@
 
 use super::{call, seg};
 use crate::tests::{Ctx, count_rows};
-use crate::{CallStart, NewCallSegment, Store, StoreError};
+use crate::{
+    CallStart, NewCallSegment, RedactionRecord, SegmentInsights, SegmentSentiment, Store,
+    StoreError,
+};
 
 pub(in crate::tests) async fn concurrent_segment_appends_get_distinct_seqs(ctx: Ctx) {
     ctx.store.start_call(&call("c1")).await.unwrap();
@@ -72,6 +75,32 @@ pub(in crate::tests) async fn invalid_segments_are_rejected_and_write_nothing(ct
         cases.push(NewCallSegment {
             confidence,
             ..seg("agent", 0, 10, "x")
+        });
+    }
+    let sentiment = |label: &str, score: f32, running: f32| SegmentInsights {
+        sentiment: Some(SegmentSentiment {
+            label: label.into(),
+            score,
+            running,
+        }),
+        ..Default::default()
+    };
+    for insights in [
+        sentiment("furious", -0.5, -0.5),
+        sentiment("negative", -1.5, -0.5),
+        sentiment("negative", -0.5, f32::NAN),
+        SegmentInsights {
+            redactions: vec![RedactionRecord {
+                kind: "phone".into(),
+                start: 3,
+                end: 40,
+            }],
+            ..Default::default()
+        },
+    ] {
+        cases.push(NewCallSegment {
+            insights,
+            ..seg("agent", 0, 10, "it's [PHONE]")
         });
     }
     for bad in &cases {
