@@ -72,6 +72,8 @@ pub struct Start {
     pub backend: Backend,
     pub bots_dir: PathBuf,
     pub knowledge_dir: PathBuf,
+    /// Call rules (the shipped `rules/` by default).
+    pub rules_dir: PathBuf,
     /// Reuse this database instead of a fresh one (restart tests).
     pub database_url: Option<String>,
     pub extra_env: Vec<(String, String)>,
@@ -86,6 +88,7 @@ impl Start {
             backend,
             bots_dir: repo_root().join("bot-definitions"),
             knowledge_dir: repo_root().join("knowledge"),
+            rules_dir: repo_root().join("rules"),
             database_url: None,
             extra_env: Vec::new(),
             admin: None,
@@ -121,6 +124,7 @@ impl Server {
             .arg(&data_dir)
             .env("SWITCHBOARD_BOTS_DIR", &opts.bots_dir)
             .env("SWITCHBOARD_KNOWLEDGE_DIR", &opts.knowledge_dir)
+            .env("SWITCHBOARD_RULES_DIR", &opts.rules_dir)
             .env("SWITCHBOARD_WEB_DIR", repo_root().join("web/dist"))
             .env("SWITCHBOARD_LOG", "warn")
             .stdout(Stdio::piped())

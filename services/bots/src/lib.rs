@@ -14,6 +14,7 @@ mod render;
 mod report;
 pub mod slots;
 mod validate;
+pub mod yaml;
 
 pub use error::BotsError;
 pub use load::{BOT_FILE, BotOutcome, INTENTS_DIR, load_bot, validate_dir};

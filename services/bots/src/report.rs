@@ -67,10 +67,12 @@ impl ValidationReport {
     pub fn len(&self) -> usize {
         self.problems.len()
     }
-    pub(crate) fn push(&mut self, p: Problem) {
+    /// Adds a problem (authors of other YAML formats build reports too).
+    pub fn push(&mut self, p: Problem) {
         self.problems.push(p);
     }
-    pub(crate) fn sort(&mut self) {
+    /// Orders by file, line and column, dropping repeats, as authors read them.
+    pub fn sort(&mut self) {
         self.problems.sort_by(|a, b| {
             (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
         });

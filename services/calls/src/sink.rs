@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use chrono::Utc;
 use switchboard_events::{Event, EventBus, SentimentReading};
-use switchboard_storage::{NewCallSegment, Store};
+use switchboard_storage::{NewCallSegment, NewRuleHit, Store};
 use switchboard_transcription::TranscriptEvent;
 
 use crate::CallStages;
@@ -54,6 +55,30 @@ impl Sink {
         });
     }
 
+    /// Records a rule's match on the call and announces it, once per call and rule: a resumed
+    /// call that matches again raises nothing new. A failure to record costs only the record.
+    async fn rule_hit(&mut self, hit: NewRuleHit, segment: &NewCallSegment) {
+        match self.store.record_rule_hit(&self.call_id, &hit).await {
+            Ok(true) => self.bus.publish(Event::CallRuleHit {
+                call_id: self.call_id.clone(),
+                seq: hit.seq,
+                speaker: segment.speaker.clone(),
+                text: segment.text.clone(),
+                rule: hit.rule,
+                category: hit.category,
+                severity: hit.severity,
+                reason: hit.reason,
+                description: hit.description,
+                at: Utc::now(),
+            }),
+            Ok(false) => {}
+            Err(error) => {
+                metrics::counter!("switchboard_call_faults_total", "stage" => "rules").increment(1);
+                tracing::error!(call = %self.call_id, rule = %hit.rule, %error, "could not record a rule hit");
+            }
+        }
+    }
+
     /// Handles one event of the recognizer.
     pub(crate) async fn handle(&mut self, event: TranscriptEvent) {
         let call_id = &self.call_id;
@@ -89,7 +114,9 @@ impl Sink {
                             }),
                             key_phrases: new.insights.key_phrases.clone(),
                         });
-                        self.stages.stored(seq, &new).await;
+                        for hit in self.stages.stored(seq, &new).await {
+                            self.rule_hit(hit, &new).await;
+                        }
                     }
                     Err(error) => {
                         tracing::error!(call = %call_id, %error, "could not store a transcript segment");

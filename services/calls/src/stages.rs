@@ -3,7 +3,7 @@
 //! that a final passes through them before it is stored and published, and again after.
 
 use futures::future::BoxFuture;
-use switchboard_storage::NewCallSegment;
+use switchboard_storage::{NewCallSegment, NewRuleHit};
 
 use crate::CallStart;
 
@@ -20,8 +20,13 @@ pub trait CallStages: Send {
     /// Transforms a final before it is stored or published: its text may change (redaction) and
     /// insights are added.
     fn segment<'a>(&'a mut self, segment: &'a mut NewCallSegment) -> BoxFuture<'a, ()>;
-    /// Runs once the final is stored as `seq` and published (rules and alerts, assist).
-    fn stored<'a>(&'a mut self, seq: u32, segment: &'a NewCallSegment) -> BoxFuture<'a, ()>;
+    /// Runs once the final is stored as `seq` and published; returns the rules it made match,
+    /// which the sink records on the call and announces (categories and alerts).
+    fn stored<'a>(
+        &'a mut self,
+        seq: u32,
+        segment: &'a NewCallSegment,
+    ) -> BoxFuture<'a, Vec<NewRuleHit>>;
 }
 
 /// No stages: the transcript as heard, for the call path's own tests and `asr` tools.
@@ -41,7 +46,7 @@ impl CallStages for NoStages {
     fn segment<'a>(&'a mut self, _: &'a mut NewCallSegment) -> BoxFuture<'a, ()> {
         Box::pin(std::future::ready(()))
     }
-    fn stored<'a>(&'a mut self, _: u32, _: &'a NewCallSegment) -> BoxFuture<'a, ()> {
-        Box::pin(std::future::ready(()))
+    fn stored<'a>(&'a mut self, _: u32, _: &'a NewCallSegment) -> BoxFuture<'a, Vec<NewRuleHit>> {
+        Box::pin(std::future::ready(Vec::new()))
     }
 }

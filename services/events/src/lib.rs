@@ -71,6 +71,22 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         key_phrases: Vec<String>,
     },
+    /// A rule matched a call: a category recorded on it and, with a severity, an alert for
+    /// supervisors, shown with the (redacted) words of the segment that made it match.
+    CallRuleHit {
+        call_id: String,
+        seq: u32,
+        speaker: String,
+        text: String,
+        rule: String,
+        category: String,
+        /// "info", "warning" or "high" when the rule raises an alert.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity: Option<String>,
+        reason: String,
+        description: String,
+        at: DateTime<Utc>,
+    },
     /// Transcription of a call is behind real time by this much.
     CallLagging { call_id: String, behind_ms: u64 },
     /// A stage of a call's pipeline failed (a panic, an engine error); the call goes on, with

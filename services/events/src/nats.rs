@@ -171,6 +171,7 @@ pub(crate) fn kind(event: &Event) -> &'static str {
         Event::CallStarted { .. } => "call_started",
         Event::CallPartial { .. } => "call_partial",
         Event::CallSegment { .. } => "call_segment",
+        Event::CallRuleHit { .. } => "call_rule_hit",
         Event::CallLagging { .. } => "call_lagging",
         Event::CallDegraded { .. } => "call_degraded",
         Event::CallEnded { .. } => "call_ended",

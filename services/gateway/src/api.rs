@@ -207,12 +207,43 @@ pub async fn search_knowledge(
 }
 
 pub async fn reindex(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let job = state.reindex.clone();
-    let n = tokio::task::spawn_blocking(move || job())
+    let n = blocking_job(state.reindex.clone()).await?;
+    Ok(Json(serde_json::json!({ "documents": n })))
+}
+
+/// Runs an admin job that reads files off the async threads; its error is the input's fault.
+async fn blocking_job(job: crate::Reindexer) -> Result<usize, ApiError> {
+    tokio::task::spawn_blocking(move || job())
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(ApiError::BadRequest)?;
-    Ok(Json(serde_json::json!({ "documents": n })))
+        .map_err(ApiError::BadRequest)
+}
+
+/// The call rules in force, as supervisors see them beside the categories and alerts they raise.
+pub async fn list_rules(State(state): State<AppState>) -> Json<Vec<RuleView>> {
+    let set = state.rules.current();
+    Json(
+        set.rules
+            .iter()
+            .map(|r| RuleView {
+                name: r.name.clone(),
+                category: r.category.clone(),
+                description: r.description.clone(),
+                speaker: r.speaker.clone(),
+                alert: r.alert.map(|s| s.as_str()),
+                condition: r.condition.to_string(),
+            })
+            .collect(),
+    )
+}
+
+/// Re-reads the rule files: calls that start from now on follow the new set. A set with any
+/// problem is refused with every problem (file, line, column) and the running rules stay.
+pub async fn reload_rules(
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let n = blocking_job(state.reload_rules.clone()).await?;
+    Ok(Json(serde_json::json!({ "rules": n })))
 }
 
 pub async fn list_tokens(State(state): State<AppState>) -> Result<Json<Vec<TokenView>>, ApiError> {

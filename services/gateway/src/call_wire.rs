@@ -107,6 +107,19 @@ pub enum LiveMessage {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         key_phrases: Vec<String>,
     },
+    /// A rule matched the call: its category, and an alert when `severity` is set.
+    RuleHit {
+        call_id: String,
+        seq: u32,
+        speaker: String,
+        /// The (redacted) words that made it match.
+        text: String,
+        rule: String,
+        category: String,
+        severity: Option<String>,
+        reason: String,
+        description: String,
+    },
     Lagging {
         call_id: String,
         behind_ms: u64,

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use switchboard_events::{Event, Received};
-use switchboard_storage::{CallRecord, CallSegmentRecord};
+use switchboard_storage::{CallRecord, CallSegmentRecord, RuleHitRecord};
 
 use crate::AppState;
 use crate::api::ListParams;
@@ -103,12 +103,42 @@ impl From<CallSegmentRecord> for SegmentView {
     }
 }
 
-/// A call and its transcript so far.
+/// A rule that matched a call; with a severity it was an alert.
+#[derive(Debug, Serialize)]
+pub struct RuleHitView {
+    rule: String,
+    category: String,
+    severity: Option<String>,
+    reason: String,
+    description: String,
+    /// The segment that made it match.
+    seq: u32,
+    at: String,
+}
+
+impl From<RuleHitRecord> for RuleHitView {
+    fn from(r: RuleHitRecord) -> Self {
+        Self {
+            rule: r.hit.rule,
+            category: r.hit.category,
+            severity: r.hit.severity,
+            reason: r.hit.reason,
+            description: r.hit.description,
+            seq: r.hit.seq,
+            at: r.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A call, its transcript so far, and what the rules found in it.
 #[derive(Debug, Serialize)]
 pub struct CallDetail {
     #[serde(flatten)]
     call: CallView,
     transcript: Vec<SegmentView>,
+    /// Categories its rule hits recorded, each once, in the order they were first matched.
+    categories: Vec<String>,
+    rule_hits: Vec<RuleHitView>,
 }
 
 pub async fn list_calls(
@@ -125,9 +155,18 @@ pub async fn get_call(
 ) -> Result<Json<CallDetail>, ApiError> {
     let call = state.store.get_call(&id).await?;
     let transcript = state.store.call_segments(&id).await?;
+    let hits = state.store.call_rule_hits(&id).await?;
+    let mut categories: Vec<String> = Vec::new();
+    for h in &hits {
+        if !categories.contains(&h.hit.category) {
+            categories.push(h.hit.category.clone());
+        }
+    }
     Ok(Json(CallDetail {
         call: call.into(),
         transcript: transcript.into_iter().map(SegmentView::from).collect(),
+        categories,
+        rule_hits: hits.into_iter().map(RuleHitView::from).collect(),
     }))
 }
 
@@ -238,6 +277,31 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
                 confidence,
                 sentiment: sentiment.map(Into::into),
                 key_phrases,
+            },
+        ),
+        Event::CallRuleHit {
+            call_id,
+            seq,
+            speaker,
+            text,
+            rule,
+            category,
+            severity,
+            reason,
+            description,
+            ..
+        } => (
+            call_id.clone(),
+            LiveMessage::RuleHit {
+                call_id,
+                seq,
+                speaker,
+                text,
+                rule,
+                category,
+                severity,
+                reason,
+                description,
             },
         ),
         Event::CallLagging { call_id, behind_ms } => {

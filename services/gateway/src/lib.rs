@@ -37,6 +37,10 @@ pub use telemetry::Metrics;
 /// What a reindex request runs; the binary supplies it so the gateway never reads `knowledge/`.
 pub type Reindexer = Arc<dyn Fn() -> Result<usize, String> + Send + Sync>;
 
+/// What a rules reload runs: the number of rules now applied, or every problem found (the
+/// running rules stay). The binary supplies it so the gateway never reads `rules/`.
+pub type RulesReloader = Arc<dyn Fn() -> Result<usize, String> + Send + Sync>;
+
 /// Everything the handlers share.
 #[derive(Clone)]
 pub struct AppState {
@@ -46,6 +50,9 @@ pub struct AppState {
     pub metrics: Metrics,
     pub web: WebConfig,
     pub reindex: Reindexer,
+    /// The call rules in force, for listing.
+    pub rules: Arc<rules::Rules>,
+    pub reload_rules: RulesReloader,
     /// Cancelled on shutdown: websockets stop taking messages, finish their turn and close.
     pub shutdown: CancellationToken,
     pub limits: Limits,
@@ -107,11 +114,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/chat/sessions", get(api::list_sessions))
         .route("/v1/missed-utterances", get(api::list_missed))
         .route("/v1/calls", get(calls_api::list_calls))
+        .route("/v1/rules", get(api::list_rules))
         .route_layer(guard(state.clone(), auth::supervisor));
     let admin = Router::new()
         .route("/v1/tokens", get(api::list_tokens).post(api::create_token))
         .route("/v1/tokens/{id}", axum::routing::delete(api::revoke_token))
         .route("/v1/knowledge/reindex", post(api::reindex))
+        .route("/v1/rules/reload", post(api::reload_rules))
         .route("/metrics", get(telemetry::render))
         .route_layer(guard(state.clone(), auth::admin));
     let public = Router::new()

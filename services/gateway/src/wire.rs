@@ -125,6 +125,19 @@ pub struct CreateToken {
     pub role: String,
 }
 
+/// A call rule as listed: what it records, whether it alerts, and its condition as written.
+#[derive(Debug, Serialize)]
+pub struct RuleView {
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    /// "customer" or "agent"; absent for either.
+    pub speaker: Option<String>,
+    /// Severity of the alert it raises; absent when it records the category only.
+    pub alert: Option<&'static str>,
+    pub condition: String,
+}
+
 /// A token as listed (never with its secret).
 #[derive(Debug, Serialize)]
 pub struct TokenView {

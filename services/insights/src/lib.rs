@@ -1,24 +1,33 @@
 //! Live call intelligence: what each final segment of a call passes through before it is stored,
-//! shown and published, in the order data flows — redact → (embed once) → sentiment — each stage
-//! a small type with one job. Key phrases, rules and alerts, and assist join the same chain.
+//! shown and published, in the order data flows — redact → (embed once) → sentiment → key
+//! phrases, then, once stored, the deployment's rules — each stage a small type with one job.
+//! Assist joins the same chain.
 //!
 //! [`Insights`] is the [`StagesFactory`] the server hands the call service; every call gets its
-//! own [`CallInsights`] (a redaction conversation, running sentiment per speaker). The call path
-//! knows none of this: only that a final passes through its stages.
+//! own [`CallInsights`] (a redaction conversation, running sentiment per speaker, its progress
+//! through the rules). The call path knows none of this: only that a final passes through its
+//! stages, and that the stages may report rules that matched.
 
+pub mod keyphrases;
+mod phrases;
 mod redact;
+mod rule_stage;
 mod sentiment;
 
 use std::sync::Arc;
 
+use ::rules::{RuleSet, Rules};
 use ::sentiment::SentimentModel;
 use futures::future::BoxFuture;
 use redaction::Redactor;
 use switchboard_calls::{CallStages, CallStart, StagesFactory};
 use switchboard_chat::EmbedQueue;
-use switchboard_storage::NewCallSegment;
+use switchboard_storage::{NewCallSegment, NewRuleHit};
 
+pub use keyphrases::KeyPhrases;
+pub use phrases::KeyPhraseStage;
 pub use redact::RedactStage;
+pub use rule_stage::RuleStage;
 pub use sentiment::SentimentStage;
 
 /// The stages of every call, configured once per process.
@@ -27,15 +36,26 @@ pub struct Insights {
     /// The NLU encoder's queue: one embedding per segment, shared by the stages after it.
     embed: EmbedQueue,
     sentiment: Arc<SentimentModel>,
+    phrases: Arc<KeyPhrases>,
+    rules: Arc<Rules>,
 }
 
 impl Insights {
+    /// Stages with no rules; see [`Insights::with_rules`].
     pub fn new(redactor: Redactor, embed: EmbedQueue, sentiment: Arc<SentimentModel>) -> Self {
         Self {
             redactor,
             embed,
             sentiment,
+            phrases: Arc::new(KeyPhrases::default()),
+            rules: Arc::new(Rules::new(RuleSet::default())),
         }
+    }
+
+    /// Checks calls against `rules` (a call keeps the set it started under across reloads).
+    pub fn with_rules(mut self, rules: Arc<Rules>) -> Self {
+        self.rules = rules;
+        self
     }
 }
 
@@ -45,6 +65,8 @@ impl StagesFactory for Insights {
             redact: RedactStage::new(&self.redactor),
             embed: self.embed.clone(),
             sentiment: SentimentStage::new(Arc::clone(&self.sentiment)),
+            phrases: KeyPhraseStage::new(Arc::clone(&self.phrases), self.embed.clone()),
+            rules: RuleStage::new(&self.rules),
         })
     }
 }
@@ -54,6 +76,8 @@ pub struct CallInsights {
     redact: RedactStage,
     embed: EmbedQueue,
     sentiment: SentimentStage,
+    phrases: KeyPhraseStage,
+    rules: RuleStage,
 }
 
 impl CallStages for CallInsights {
@@ -75,11 +99,16 @@ impl CallStages for CallInsights {
                 }
             };
             self.sentiment.apply(segment, &vector);
+            self.phrases.apply(segment, &vector).await;
         })
     }
 
-    fn stored<'a>(&'a mut self, _seq: u32, _segment: &'a NewCallSegment) -> BoxFuture<'a, ()> {
-        Box::pin(std::future::ready(()))
+    fn stored<'a>(
+        &'a mut self,
+        seq: u32,
+        segment: &'a NewCallSegment,
+    ) -> BoxFuture<'a, Vec<NewRuleHit>> {
+        Box::pin(std::future::ready(self.rules.apply(seq, segment)))
     }
 }
 

@@ -48,6 +48,7 @@ macro_rules! on_pool {
 mod bots;
 mod calls;
 mod error;
+mod rule_hits;
 mod sessions;
 mod tokens;
 mod types;
@@ -57,10 +58,10 @@ mod tests;
 
 pub use error::{Result, StoreError};
 pub use types::{
-    BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallRecord, CallSegmentRecord,
-    CallStart, MISSED_REASONS, MissedRecord, MissedUtterance, NewCallSegment, RedactionRecord,
-    Role, SOURCE_KINDS, SegmentInsights, SegmentSentiment, SessionRecord, Speaker, TokenInfo,
-    TurnRecord,
+    ALERT_SEVERITIES, BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallRecord,
+    CallSegmentRecord, CallStart, MISSED_REASONS, MissedRecord, MissedUtterance, NewCallSegment,
+    NewRuleHit, RedactionRecord, Role, RuleHitRecord, SOURCE_KINDS, SegmentInsights,
+    SegmentSentiment, SessionRecord, Speaker, TokenInfo, TurnRecord,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

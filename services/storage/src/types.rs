@@ -286,6 +286,33 @@ pub struct SegmentInsights {
     pub key_phrases: Vec<String>,
 }
 
+/// Alert severities a rule may raise (see the rules crate).
+pub const ALERT_SEVERITIES: &[&str] = &["info", "warning", "high"];
+
+/// A rule that matched a call, as the sink records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRuleHit {
+    /// The rule's name (unique in its rule set).
+    pub rule: String,
+    /// The category it records on the call.
+    pub category: String,
+    /// "info", "warning" or "high" when it raised an alert (see [`ALERT_SEVERITIES`]).
+    pub severity: Option<String>,
+    /// Why it matched, in words.
+    pub reason: String,
+    /// The rule's description, shown with the alert.
+    pub description: String,
+    /// The segment that made it match.
+    pub seq: u32,
+}
+
+/// A stored rule hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleHitRecord {
+    pub hit: NewRuleHit,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A finished transcript segment to add to a call.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewCallSegment {

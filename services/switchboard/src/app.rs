@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use rules::{RuleSet, Rules};
 use sentiment::SentimentModel;
 use switchboard_bots::BotDefinition;
 use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
@@ -37,6 +38,25 @@ pub struct App {
     pub bus: Arc<dyn EventBus>,
     /// The stages every call segment passes through (redaction, sentiment, …).
     pub insights: Arc<Insights>,
+    /// The call rules in force; reloaded from `rules_dir` on request.
+    pub rules: Arc<Rules>,
+}
+
+/// The rules in `rules_dir`: none when the folder does not exist, and a refusal to start (every
+/// problem listed) when a rule is broken, so a typo never silently drops an alert.
+pub fn load_rules(config: &Config) -> anyhow::Result<Rules> {
+    if !config.rules_dir.exists() {
+        tracing::info!(dir = %config.rules_dir.display(), "no rules folder: calls get no categories or alerts");
+        return Ok(Rules::new(RuleSet::default()));
+    }
+    let set = rules::load_dir(&config.rules_dir).map_err(|report| {
+        anyhow::anyhow!(
+            "the rules in {} have problems:\n{report}",
+            config.rules_dir.display()
+        )
+    })?;
+    tracing::info!(rules = set.len(), dir = %config.rules_dir.display(), "call rules loaded");
+    Ok(Rules::new(set))
 }
 
 /// Trains the sentiment head on the built-in sentences and `insights.sentiment_training`
@@ -87,7 +107,10 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let redactor = config.insights.redactor()?;
     let sentiment = Arc::new(train_sentiment(config, embedder.as_ref())?);
     save_embedding_cache(config, &cached);
-    let insights = Arc::new(Insights::new(redactor.clone(), queue.clone(), sentiment));
+    let rules = Arc::new(load_rules(config)?);
+    let insights = Arc::new(
+        Insights::new(redactor.clone(), queue.clone(), sentiment).with_rules(rules.clone()),
+    );
     let chat = Arc::new(ChatService::new(
         registry,
         knowledge.clone(),
@@ -104,6 +127,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         knowledge,
         bus,
         insights,
+        rules,
     })
 }
 

@@ -20,6 +20,8 @@ pub struct Config {
     pub bots_dir: PathBuf,
     /// FAQ documents (Markdown with front matter, CSV).
     pub knowledge_dir: PathBuf,
+    /// Call rules (categories and alerts), YAML files; none when the folder does not exist.
+    pub rules_dir: PathBuf,
     /// The built browser UI (`web/dist`).
     pub web_dir: PathBuf,
     /// Model cache; models are installed by `scripts/models.sh`.
@@ -153,6 +155,7 @@ const KEYS: &[&str] = &[
     "data_dir",
     "bots_dir",
     "knowledge_dir",
+    "rules_dir",
     "web_dir",
     "models_dir",
     "cache_dir",
@@ -189,6 +192,7 @@ impl Default for Config {
             data_dir: ".switchboard".into(),
             bots_dir: "bot-definitions".into(),
             knowledge_dir: "knowledge".into(),
+            rules_dir: "rules".into(),
             web_dir: "web/dist".into(),
             models_dir: switchboard_embeddings::models_root(),
             cache_dir: default_cache_dir(),

@@ -36,6 +36,9 @@ enum Command {
     /// Issue, revoke and list API tokens.
     #[command(subcommand)]
     Token(cmd::token::TokenCommand),
+    /// Check the call rules (categories and alerts).
+    #[command(subcommand)]
+    Rules(cmd::rules::RulesCommand),
     /// Talk to a bot from the terminal.
     Chat(cmd::chat::Args),
     /// Install and list Whisper speech models.
@@ -92,6 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bot(c) => cmd::bot::run(c, o).await,
             Command::Knowledge(c) => cmd::knowledge::run(c, o).await,
             Command::Token(c) => cmd::token::run(c, o).await,
+            Command::Rules(c) => cmd::rules::run(c, o),
             Command::Chat(args) => cmd::chat::run(args, o).await,
             Command::Models(c) => cmd::models::run(c, o).await,
             Command::Transcribe(args) => cmd::transcribe::run(args, o).await,

@@ -1,10 +1,11 @@
 //! Live call intelligence: staged calls that read personal data aloud, streamed over LCA, come
-//! out redacted (stored, live finals and partials) and scored for sentiment.
+//! out redacted (stored, live finals and partials), scored for sentiment, with key phrases, and
+//! checked against the shipped rules (categories and alerts); rule files are reloaded safely.
 
 use regex::Regex;
 use serde_json::Value;
 use switchboard_e2e::{
-    Backend, CallSocket, LiveFeed, Server, StagedCall, lca_end, lca_start, unique_id,
+    Backend, CallSocket, LiveFeed, Server, StagedCall, Start, lca_end, lca_start, unique_id,
 };
 
 use super::transcript;
@@ -31,11 +32,7 @@ fn leaked_number(text: &str) -> Option<String> {
         .map(|m| m.as_str().to_string())
 }
 
-async fn stream(
-    server: &Server,
-    token: &str,
-    name: &str,
-) -> anyhow::Result<(String, Vec<Value>, Vec<Value>)> {
+async fn stream(server: &Server, token: &str, name: &str) -> anyhow::Result<(Value, Vec<Value>)> {
     let staged = StagedCall::load(name)?;
     let id = unique_id("pii");
     let mut live = LiveFeed::connect(server, token, &id).await?;
@@ -47,7 +44,7 @@ async fn stream(
     let events = live.until_ended().await?;
     let call = server.call(token, &id).await?;
     assert_eq!(call["status"], "completed", "{call}");
-    Ok((id, transcript(&call), events))
+    Ok((call, events))
 }
 
 async fn redacted_and_scored(backend: Backend) -> anyhow::Result<()> {
@@ -58,7 +55,8 @@ async fn redacted_and_scored(backend: Backend) -> anyhow::Result<()> {
         "call_05_transaction_dispute",
         "call_02_bill_dispute_frustrated",
     ] {
-        let (_, segments, events) = stream(&server, &agent, name).await?;
+        let (call, events) = stream(&server, &agent, name).await?;
+        let segments = transcript(&call);
         assert!(!segments.is_empty(), "{name}: no transcript");
         for s in &segments {
             let text = s["text"].as_str().unwrap();
@@ -114,7 +112,58 @@ async fn redacted_and_scored(backend: Backend) -> anyhow::Result<()> {
                 .all(|e| e["sentiment"]["label"].is_string()),
             "{name}: {events:?}"
         );
+        // Key phrases say what was talked about, never a redaction tag.
+        let phrases: Vec<&str> = segments
+            .iter()
+            .flat_map(|s| s["key_phrases"].as_array().unwrap())
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert!(!phrases.is_empty(), "{name}: no key phrases");
+        assert!(
+            phrases.iter().all(|p| !p.contains('[') && !p.is_empty()),
+            "{name}: {phrases:?}"
+        );
+        if name == "call_01_lost_card" {
+            assert!(
+                phrases.iter().any(|p| p.to_lowercase().contains("card")),
+                "{name}: {phrases:?}"
+            );
+        }
+        // Every rule hit stored on the call was announced live, with redacted words.
+        let stored: Vec<&str> = call["rule_hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["rule"].as_str().unwrap())
+            .collect();
+        let announced: Vec<&Value> = events.iter().filter(|e| e["type"] == "rule_hit").collect();
+        let mut live_rules: Vec<&str> = announced
+            .iter()
+            .map(|e| e["rule"].as_str().unwrap())
+            .collect();
+        let mut stored_rules = stored.clone();
+        live_rules.sort();
+        stored_rules.sort();
+        assert_eq!(live_rules, stored_rules, "{name}: {announced:?}");
+        for e in &announced {
+            assert_eq!(leaked_number(e["text"].as_str().unwrap()), None, "{e}");
+        }
         if name == "call_02_bill_dispute_frustrated" {
+            // Fed up, calling again, threatening to cancel: categories on the call and at least
+            // one alert for supervisors.
+            let categories = call["categories"].as_array().unwrap();
+            assert!(
+                !categories.is_empty(),
+                "{name}: no categories: {segments:?}"
+            );
+            assert!(
+                call["rule_hits"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|h| h["severity"].is_string()),
+                "{name}: no alert: {call}"
+            );
             // A customer who is fed up and threatens to cancel reads as negative somewhere.
             assert!(
                 segments
@@ -124,6 +173,132 @@ async fn redacted_and_scored(backend: Backend) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// Two nodes on one database and the real NATS server: a call streamed into one is watched, with
+/// its insights and alerts, on the other node's live feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn insights_and_alerts_reach_every_node_over_nats() -> anyhow::Result<()> {
+    let nats = (
+        "SWITCHBOARD_EVENT_BUS".to_string(),
+        "nats://127.0.0.1:4222".to_string(),
+    );
+    let first = Server::start_with(Start {
+        extra_env: vec![nats.clone()],
+        ..Start::sample(Backend::Postgres)
+    })
+    .await?;
+    let second = Server::start_with(Start {
+        extra_env: vec![nats],
+        database_url: Some(first.database_url.clone()),
+        admin: Some(first.admin.clone()),
+        ..Start::sample(Backend::Postgres)
+    })
+    .await?;
+    let agent = first.token("agent").await?;
+    let staged = StagedCall::load("call_02_bill_dispute_frustrated")?;
+    let id = unique_id("nats");
+    let mut watching = LiveFeed::connect(&second, &agent, &id).await?;
+    let mut socket = CallSocket::lca(&first, &agent).await?;
+    socket.send_json(&lca_start(&id)).await?;
+    socket.stream(&staged.lca_chunks(200), None).await?;
+    socket.send_json(&lca_end(&id)).await?;
+    assert_eq!(socket.closed().await?, (1000, "call ended".to_string()));
+    let events = watching.until_ended().await?;
+    let segments: Vec<&Value> = events.iter().filter(|e| e["type"] == "segment").collect();
+    assert!(!segments.is_empty(), "{events:?}");
+    assert!(
+        segments.iter().all(|e| e["sentiment"]["label"].is_string()),
+        "{events:?}"
+    );
+    assert!(events.iter().any(|e| e["type"] == "rule_hit"), "{events:?}");
+    // The second node reads the same call from the shared database.
+    let call = second.call(&agent, &id).await?;
+    assert_eq!(call["transcript"].as_array().unwrap().len(), segments.len());
+    assert!(!call["categories"].as_array().unwrap().is_empty(), "{call}");
+    Ok(())
+}
+
+/// Rules are edited while the server runs: a broken file is refused with where it is broken,
+/// and the rules in force stay until a good set replaces them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_rule_file_is_refused_and_the_running_rules_stay() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let shipped = switchboard_e2e::repo_root().join("rules/contact-center.yaml");
+    std::fs::copy(&shipped, dir.path().join("contact-center.yaml"))?;
+    let server = Server::start_with(Start {
+        rules_dir: dir.path().to_path_buf(),
+        ..Start::sample(Backend::Sqlite)
+    })
+    .await?;
+    let supervisor = server.token("supervisor").await?;
+    let names = |rules: &Value| -> Vec<String> {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = server.get_json::<Value>("/v1/rules", &supervisor).await?;
+    assert!(
+        names(&before).contains(&"supervisor-request".to_string()),
+        "{before}"
+    );
+    let supervisor_rule = &before[0];
+    assert_eq!(supervisor_rule["alert"], "high", "{before}");
+    assert!(
+        supervisor_rule["condition"]
+            .as_str()
+            .unwrap()
+            .starts_with("phrases: speak to a supervisor"),
+        "{before}"
+    );
+
+    let reload = |token: String| {
+        let http = server.http();
+        let url = format!("{}/v1/rules/reload", server.url);
+        async move { http.post(url).bearer_auth(token).send().await }
+    };
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "rules:\n  - name: no-condition\n    category: Oops\n",
+    )?;
+    let refused = reload(server.admin.clone()).await?;
+    assert_eq!(refused.status(), 400);
+    let body: Value = refused.json().await?;
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("broken.yaml:2:") && message.contains("has no condition"),
+        "{message}"
+    );
+    assert!(message.contains("the running rules stay"), "{message}");
+    assert_eq!(
+        server.get_json::<Value>("/v1/rules", &supervisor).await?,
+        before
+    );
+
+    // Only admins reload.
+    assert_eq!(reload(supervisor.clone()).await?.status(), 403);
+    let anonymous = server
+        .http()
+        .post(format!("{}/v1/rules/reload", server.url))
+        .send()
+        .await?;
+    assert_eq!(anonymous.status(), 401);
+
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "rules:\n  - name: refund-request\n    category: Refund\n    phrases: [refund]\n",
+    )?;
+    let applied = reload(server.admin.clone()).await?;
+    assert_eq!(applied.status(), 200);
+    let count = before.as_array().unwrap().len() + 1;
+    assert_eq!(applied.json::<Value>().await?["rules"], count);
+    let after = names(&server.get_json::<Value>("/v1/rules", &supervisor).await?);
+    assert_eq!(after.len(), count);
+    assert!(after.contains(&"refund-request".to_string()), "{after:?}");
     Ok(())
 }
 

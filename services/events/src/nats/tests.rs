@@ -104,6 +104,18 @@ fn one_of_each() -> Vec<Event> {
             }),
             key_phrases: vec!["card".into()],
         },
+        Event::CallRuleHit {
+            call_id: "c1".into(),
+            seq: 4,
+            speaker: "customer".into(),
+            text: "Let me speak to a manager.".into(),
+            rule: "supervisor-request".into(),
+            category: "Escalation".into(),
+            severity: Some("high".into()),
+            reason: "customer said \"speak to a manager\"".into(),
+            description: "The customer asked for a manager.".into(),
+            at,
+        },
         Event::CallLagging {
             call_id: "c1".into(),
             behind_ms: 3_200,

@@ -14,6 +14,7 @@ use crate::{Role, Store, StoreError};
 
 mod bots;
 mod calls;
+mod rule_hits;
 mod sessions;
 mod tokens;
 
@@ -153,6 +154,10 @@ both_backends! {
         mark_live_calls_incomplete_after_restart,
         call_audio_never_moves_backwards,
         calls_are_listed_newest_first,
+    ],
+    rule_hits: [
+        rule_hits_are_recorded_once_and_read_back_in_order,
+        invalid_rule_hits_write_nothing,
     ],
 }
 

@@ -9,6 +9,7 @@ pub mod eval_redaction;
 pub mod eval_sentiment;
 pub mod knowledge;
 pub mod models;
+pub mod rules;
 pub mod serve;
 pub mod token;
 pub mod transcribe;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use switchboard_calls::{CallLimits, CallService};
-use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, WebConfig};
+use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, RulesReloader, WebConfig};
 use switchboard_storage::{Role, Store, StoreError};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -68,6 +68,19 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
             Ok(n)
         })
     };
+    let reload_rules: RulesReloader = {
+        let (rules, dir) = (app.rules.clone(), config.rules_dir.clone());
+        Arc::new(move || {
+            let set = rules.reload(&dir).map_err(|report| {
+                format!(
+                    "the rules in {} have problems; the running rules stay. {report}",
+                    dir.display()
+                )
+            })?;
+            tracing::info!(rules = set.len(), "call rules reloaded");
+            Ok(set.len())
+        })
+    };
     let state = AppState {
         chat: app.chat,
         store: app.store.clone(),
@@ -79,6 +92,8 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
             default_bot: config.default_bot.clone(),
         },
         reindex,
+        rules: app.rules.clone(),
+        reload_rules,
         shutdown: shutdown.clone(),
         limits: Limits {
             max_text_chars: config.max_text_chars,
