@@ -339,7 +339,7 @@ fn close_of(message: Option<Result<Message, tungstenite::Error>>) -> anyhow::Res
 pub fn lca_start(call_id: &str) -> Value {
     json!({
         "callEvent": "START", "callId": call_id, "fromNumber": "+15550100", "toNumber": "+15550199",
-        "agentId": "agent-7", "samplingRate": 8000,
+        "agentId": crate::TEST_AGENT, "samplingRate": 8000,
     })
 }
 
@@ -357,10 +357,16 @@ impl LiveFeed {
     /// Connects and waits until the server is subscribed (a ping answered by the feed's loop),
     /// so no event published after this returns is missed.
     pub async fn connect(server: &Server, token: &str, call_id: &str) -> anyhow::Result<Self> {
-        let url = format!(
-            "{}/v1/calls/live?call={call_id}&token={token}",
-            server.ws_url()
-        );
+        Self::open(server, token, &format!("call={call_id}&")).await
+    }
+
+    /// The feed of every call the token may see (an agent's own calls; all for supervisors).
+    pub async fn connect_all(server: &Server, token: &str) -> anyhow::Result<Self> {
+        Self::open(server, token, "").await
+    }
+
+    async fn open(server: &Server, token: &str, filter: &str) -> anyhow::Result<Self> {
+        let url = format!("{}/v1/calls/live?{filter}token={token}", server.ws_url());
         let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
         ws.send(Message::Ping(b"subscribed?".to_vec().into()))
             .await?;

@@ -67,6 +67,9 @@ pub fn binary() -> PathBuf {
     bin
 }
 
+/// The agent id of the tests' calls, and the name of the agent token [`Server::token`] issues.
+pub const TEST_AGENT: &str = "agent-7";
+
 /// Options for starting a server.
 pub struct Start {
     pub backend: Backend,
@@ -198,9 +201,20 @@ impl Server {
         Ok(resp.json().await?)
     }
 
-    /// Issues a token with `role` through the admin API and returns its secret.
+    /// Issues a token with `role` through the admin API and returns its secret. The agent token
+    /// is named [`TEST_AGENT`]: an agent sees only calls whose `agentId` is its name, and the test
+    /// clients' calls carry that id.
     pub async fn token(&self, role: &str) -> anyhow::Result<String> {
-        let name = format!("{role}-{}", uuid_like());
+        let name = if role == "agent" {
+            TEST_AGENT.to_string()
+        } else {
+            format!("{role}-{}", uuid_like())
+        };
+        self.named_token(role, &name).await
+    }
+
+    /// Issues a token with `role` and `name` (an agent token's name is the agent id it speaks for).
+    pub async fn named_token(&self, role: &str, name: &str) -> anyhow::Result<String> {
         let resp = self
             .http()
             .post(format!("{}/v1/tokens", self.url))

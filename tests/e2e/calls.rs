@@ -7,6 +7,7 @@ mod insights;
 mod live;
 mod real;
 mod refusals;
+mod roles;
 mod staged;
 mod transcribe;
 mod twilio;

@@ -1,12 +1,16 @@
 //! Calls over HTTP: list, one call with its transcript, and the live feed of call events.
+//! An agent token sees only its own calls (those whose `agentId` is the token's name).
 
+use std::collections::HashSet;
+
+use axum::Extension;
 use axum::Json;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use switchboard_events::{Event, Received};
-use switchboard_storage::{CallRecord, CallSegmentRecord, RuleHitRecord};
+use switchboard_storage::{CallRecord, CallSegmentRecord, Role, RuleHitRecord, TokenInfo};
 
 use crate::AppState;
 use crate::api::ListParams;
@@ -149,11 +153,24 @@ pub async fn list_calls(
     Ok(Json(calls.into_iter().map(CallView::from).collect()))
 }
 
+/// Calls an agent token may see: those whose `agentId` is the token's name. Supervisors and
+/// admins see every call.
+fn may_see(who: &TokenInfo, agent_id: Option<&str>) -> bool {
+    who.role != Role::Agent || agent_id == Some(who.name.as_str())
+}
+
 pub async fn get_call(
     State(state): State<AppState>,
+    Extension(who): Extension<TokenInfo>,
     Path(id): Path<String>,
 ) -> Result<Json<CallDetail>, ApiError> {
     let call = state.store.get_call(&id).await?;
+    if !may_see(&who, call.agent_id.as_deref()) {
+        return Err(ApiError::Forbidden(format!(
+            "call {id:?} is another agent's: an agent token sees only calls whose agentId is its name ({:?})",
+            who.name
+        )));
+    }
     let transcript = state.store.call_segments(&id).await?;
     let hits = state.store.call_rule_hits(&id).await?;
     let mut categories: Vec<String> = Vec::new();
@@ -181,13 +198,64 @@ pub struct LiveParams {
 /// supervisor wall read this).
 pub async fn live(
     State(state): State<AppState>,
+    Extension(who): Extension<TokenInfo>,
     Query(p): Query<LiveParams>,
     ws: WebSocketUpgrade,
-) -> Response {
-    ws.on_upgrade(move |socket| feed(socket, state, p.call))
+) -> Result<Response, ApiError> {
+    let scope = Scope::of(&state, &who).await?;
+    Ok(ws.on_upgrade(move |socket| feed(socket, state, p.call, scope)))
 }
 
-async fn feed(mut socket: WebSocket, state: AppState, only: Option<String>) {
+/// Whose calls a live feed carries.
+enum Scope {
+    Every,
+    /// An agent's: the calls that started with its id, learnt from the store at connect and
+    /// from `call_started` events after.
+    Agent {
+        id: String,
+        calls: HashSet<String>,
+    },
+}
+
+/// Calls looked at for an agent's live calls when its feed connects (the newest first).
+const RECENT_CALLS: u32 = 1_000;
+
+impl Scope {
+    async fn of(state: &AppState, who: &TokenInfo) -> Result<Self, ApiError> {
+        if who.role != Role::Agent {
+            return Ok(Scope::Every);
+        }
+        let calls = state
+            .store
+            .list_calls(RECENT_CALLS)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == "live" && c.agent_id.as_deref() == Some(who.name.as_str()))
+            .map(|c| c.id)
+            .collect();
+        Ok(Scope::Agent {
+            id: who.name.clone(),
+            calls,
+        })
+    }
+
+    /// Whether the feed passes this message on (learning the agent's new calls as they start).
+    fn admits(&mut self, call_id: &str, message: &LiveMessage) -> bool {
+        match self {
+            Scope::Every => true,
+            Scope::Agent { id, calls } => {
+                if let LiveMessage::CallStarted { agent_id, .. } = message {
+                    if agent_id.as_deref() == Some(id.as_str()) {
+                        calls.insert(call_id.to_string());
+                    }
+                }
+                calls.contains(call_id)
+            }
+        }
+    }
+}
+
+async fn feed(mut socket: WebSocket, state: AppState, only: Option<String>, mut scope: Scope) {
     let mut events = state.bus.subscribe();
     loop {
         let received = tokio::select! {
@@ -203,7 +271,12 @@ async fn feed(mut socket: WebSocket, state: AppState, only: Option<String>) {
         };
         let message = match received {
             Received::Event(event) => match live_message(event) {
-                Some((call_id, message)) if only.as_deref().is_none_or(|c| c == call_id) => message,
+                Some((call_id, message))
+                    if scope.admits(&call_id, &message)
+                        && only.as_deref().is_none_or(|c| c == call_id) =>
+                {
+                    message
+                }
                 _ => continue,
             },
             Received::Lagged(events) => LiveMessage::Skipped { events },

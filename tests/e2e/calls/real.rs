@@ -6,8 +6,8 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 use switchboard_e2e::{
-    Backend, CallSocket, LiveFeed, Server, StagedCall, binary, lca_end, lca_recording, lca_start,
-    unique_id,
+    Backend, CallSocket, LiveFeed, Server, StagedCall, TEST_AGENT, binary, lca_end, lca_recording,
+    lca_start, unique_id,
 };
 
 use super::{assert_seq_contiguous, transcript};
@@ -91,7 +91,7 @@ async fn a_real_call_over_twilio_as_mulaw_is_transcribed_per_track() -> anyhow::
         .collect();
     let call_sid = unique_id("CA");
     let mut socket = CallSocket::twilio(&server, Some(&agent)).await?;
-    let params = json!({"agentId": "agent-3"});
+    let params = json!({"agentId": TEST_AGENT});
     let close = super::twilio::stream_call(&mut socket, &minute, "MZ9", &call_sid, params).await?;
     assert_eq!(close, (1000, "stream stopped".into()));
     let call = server.call(&agent, &call_sid).await?;

@@ -3,7 +3,7 @@
 use audio_codec_algorithms::encode_ulaw;
 use base64::Engine as _;
 use serde_json::{Value, json};
-use switchboard_e2e::{Backend, CallSocket, Server, StagedCall, unique_id};
+use switchboard_e2e::{Backend, CallSocket, Server, StagedCall, TEST_AGENT, unique_id};
 
 use super::{
     CALL, assert_seq_contiguous, assert_speakers_match_script, assert_wer_per_speaker, transcript,
@@ -99,7 +99,7 @@ async fn a_twilio_media_stream_is_transcribed_per_track() -> anyhow::Result<()> 
 
     let call_sid = unique_id("CA");
     let mut socket = CallSocket::twilio(&server, Some(&agent)).await?;
-    let params = json!({"agentId": "agent-9", "from": "+15550111", "to": "+15550122"});
+    let params = json!({"agentId": TEST_AGENT, "from": "+15550111", "to": "+15550122"});
     assert_eq!(
         stream_call(&mut socket, &staged.channels, "MZ1", &call_sid, params).await?,
         (1000, "stream stopped".into())
@@ -108,7 +108,7 @@ async fn a_twilio_media_stream_is_transcribed_per_track() -> anyhow::Result<()> 
     assert_eq!(call["status"], "completed", "{call}");
     assert_eq!(
         (&call["source"], &call["agent_id"], &call["from_number"]),
-        (&"twilio".into(), &"agent-9".into(), &"+15550111".into())
+        (&"twilio".into(), &TEST_AGENT.into(), &"+15550111".into())
     );
     assert_eq!(
         call["audio_ms"],
@@ -130,7 +130,7 @@ async fn a_twilio_media_stream_is_transcribed_per_track() -> anyhow::Result<()> 
     let short: Vec<Vec<i16>> = staged.channels.iter().map(|c| c[..8000].to_vec()).collect();
     let by_param = unique_id("CA");
     let mut socket = CallSocket::twilio(&server, None).await?;
-    let params = json!({"token": agent, "agentId": "agent-9"});
+    let params = json!({"token": agent, "agentId": TEST_AGENT});
     assert_eq!(
         stream_call(&mut socket, &short, "MZ2", &by_param, params).await?,
         (1000, "stream stopped".into())
@@ -153,7 +153,7 @@ async fn a_twilio_media_stream_is_transcribed_per_track() -> anyhow::Result<()> 
     assert_eq!(code, 1008, "{reason}");
     assert!(reason.contains("role `agent`"), "{reason}");
     let (code, reason) =
-        start_without_url_token(&server, &refused, json!({"agentId": "agent-9"})).await?;
+        start_without_url_token(&server, &refused, json!({"agentId": TEST_AGENT})).await?;
     assert_eq!(code, 1008, "{reason}");
     assert!(reason.contains("no token"), "{reason}");
     assert_eq!(server.call_status(&agent, &refused).await?, 404);
@@ -162,7 +162,12 @@ async fn a_twilio_media_stream_is_transcribed_per_track() -> anyhow::Result<()> 
     let one_track = unique_id("CA");
     let mut socket = CallSocket::twilio(&server, Some(&agent)).await?;
     socket
-        .send_json(&start("MZ6", &one_track, &["inbound"], json!({})))
+        .send_json(&start(
+            "MZ6",
+            &one_track,
+            &["inbound"],
+            json!({"agentId": TEST_AGENT}),
+        ))
         .await?;
     socket
         .send_json(&media("MZ6", 2, "inbound", 0, &short[0][..MEDIA_SAMPLES]))
