@@ -11,6 +11,10 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
+# An admin token for the tests to issue agent and supervisor tokens with (the command prints only the secret).
+SWITCHBOARD_ADMIN_TOKEN="$("$CARGO_TARGET_DIR/debug/switchboard" token create --role admin --name browser-tests \
+  --data-dir "$data" --database-url "sqlite://$data/switchboard.db")"
+export SWITCHBOARD_ADMIN_TOKEN
 "$CARGO_TARGET_DIR/debug/switchboard" serve --listen 127.0.0.1:0 --data-dir "$data" \
   --database-url "sqlite://$data/switchboard.db" >"$log" 2>&1 &
 server_pid=$!
@@ -22,5 +26,8 @@ for _ in $(seq 1 600); do
 done
 [ -n "${url:-}" ] || { cat "$log" >&2; echo "server did not start" >&2; exit 1; }
 export SWITCHBOARD_URL="$url"
+# The tests share their staff tokens through a temp file: keep it with the database, deleted on exit.
+export TMPDIR="$data"
 cd web
-node --test tests/
+# Node 20 puts WebSocket (used to stream calls into the server) behind a flag; Node 22+ has it anyway.
+node --experimental-websocket --test tests/

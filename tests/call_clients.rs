@@ -357,16 +357,21 @@ impl LiveFeed {
     /// Connects and waits until the server is subscribed (a ping answered by the feed's loop),
     /// so no event published after this returns is missed.
     pub async fn connect(server: &Server, token: &str, call_id: &str) -> anyhow::Result<Self> {
-        Self::open(server, token, &format!("call={call_id}&")).await
+        Self::open(server, token, &format!("/v1/calls/live?call={call_id}&")).await
     }
 
     /// The feed of every call the token may see (an agent's own calls; all for supervisors).
     pub async fn connect_all(server: &Server, token: &str) -> anyhow::Result<Self> {
-        Self::open(server, token, "").await
+        Self::open(server, token, "/v1/calls/live?").await
     }
 
-    async fn open(server: &Server, token: &str, filter: &str) -> anyhow::Result<Self> {
-        let url = format!("{}/v1/calls/live?{filter}token={token}", server.ws_url());
+    /// The agents' chat feed: the handoff queue and the chats the token holds.
+    pub async fn chats(server: &Server, token: &str) -> anyhow::Result<Self> {
+        Self::open(server, token, "/v1/chat/live?").await
+    }
+
+    async fn open(server: &Server, token: &str, path: &str) -> anyhow::Result<Self> {
+        let url = format!("{}{path}token={token}", server.ws_url());
         let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
         ws.send(Message::Ping(b"subscribed?".to_vec().into()))
             .await?;

@@ -235,6 +235,52 @@ impl Server {
             .to_string())
     }
 
+    /// `POST path` with a raw JSON body (or none): the status and the JSON answer (a string
+    /// when the body is not JSON), for tests of refusals as much as of success.
+    pub async fn post_raw(
+        &self,
+        token: &str,
+        path: &str,
+        body: &str,
+    ) -> anyhow::Result<(u16, Value)> {
+        let resp = self
+            .http()
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        Ok((
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        ))
+    }
+
+    /// Two servers sharing one fresh PostgreSQL database and the NATS bus: two nodes of one
+    /// deployment.
+    pub async fn two_nodes() -> anyhow::Result<(Self, Self)> {
+        let nats = (
+            "SWITCHBOARD_EVENT_BUS".to_string(),
+            "nats://127.0.0.1:4222".to_string(),
+        );
+        let first = Self::start_with(Start {
+            extra_env: vec![nats.clone()],
+            ..Start::sample(Backend::Postgres)
+        })
+        .await?;
+        let second = Self::start_with(Start {
+            extra_env: vec![nats],
+            database_url: Some(first.database_url.clone()),
+            admin: Some(first.admin.clone()),
+            ..Start::sample(Backend::Postgres)
+        })
+        .await?;
+        Ok((first, second))
+    }
+
     /// Stops the server but keeps its files (database, data dir) for a restart.
     pub fn stop(mut self) -> tempfile::TempDir {
         let _ = self.child.kill();

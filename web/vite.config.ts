@@ -2,16 +2,18 @@ import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 
-// Every HTML page of the UI; later pages (agent sidebar, supervisor wall, analytics) go here.
+// Every HTML page of the UI; later pages (analytics) go here.
 const pages = {
   index: "index.html",
   "embed-demo": "embed-demo.html",
+  agent: "agent.html",
+  supervisor: "supervisor.html",
 };
 
 // Scripts that third-party pages load by a fixed URL, so their names must not carry a hash.
 const stableScripts = new Set(["embed"]);
 
-// The Rust server during `npm run dev`; the dev server forwards the chat websocket to it.
+// The Rust server during `npm run dev`; the dev server forwards the API and the websockets to it.
 const backend = process.env.SWITCHBOARD_DEV_BACKEND ?? "http://127.0.0.1:8080";
 
 export default defineConfig({

@@ -2,6 +2,7 @@
 //! Twilio Media Streams, the live feed, bad input, and the Amazon Transcribe engine (via its
 //! wire-level fake), all against the real server.
 
+mod assist;
 mod broken;
 mod insights;
 mod live;

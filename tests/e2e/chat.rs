@@ -51,9 +51,12 @@ async fn chat_turns_are_stored_and_published_redacted() -> anyhow::Result<()> {
         .say("my card 4539 1488 0343 6467 was charged twice, call me on (212) 555-0187")
         .await?;
     assert_eq!(reply["type"], "reply", "{reply}");
-    let agent = server.token("agent").await?;
+    let supervisor = server.token("supervisor").await?;
     let transcript: Vec<Value> = server
-        .get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent)
+        .get_json(
+            &format!("/v1/chat/sessions/{session}/transcript"),
+            &supervisor,
+        )
         .await?;
     let visitor = transcript[0]["text"].as_str().unwrap();
     assert_eq!(
@@ -124,9 +127,12 @@ async fn full_chat(backend: Backend) -> anyhow::Result<()> {
     );
 
     // The transcript holds both sides of every turn, with sources.
-    let agent = server.token("agent").await?;
+    let supervisor = server.token("supervisor").await?;
     let transcript: Vec<Value> = server
-        .get_json(&format!("/v1/chat/sessions/{session}/transcript"), &agent)
+        .get_json(
+            &format!("/v1/chat/sessions/{session}/transcript"),
+            &supervisor,
+        )
         .await?;
     let speakers: Vec<_> = transcript
         .iter()

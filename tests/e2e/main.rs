@@ -5,6 +5,7 @@ mod api;
 mod auth;
 mod calls;
 mod chat;
+mod handoff;
 mod input;
 mod lifecycle;
 

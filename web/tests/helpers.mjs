@@ -53,10 +53,10 @@ export async function newPage(browser, viewport = { width: 480, height: 760 }) {
   return page;
 }
 
-/** Saves a screenshot under web/test-results/. */
-export async function screenshot(page, name) {
+/** Saves a screenshot under web/test-results/ (`options` as Playwright's, e.g. `{ fullPage: true }`). */
+export async function screenshot(page, name, options = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.screenshot({ path: `${RESULTS_DIR}${name}.png` });
+  await page.screenshot({ ...options, path: `${RESULTS_DIR}${name}.png` });
 }
 
 /** Waits until the widget (a page or an iframe's FrameLocator) has a session and shows its greeting. */

@@ -22,7 +22,9 @@ pub use model::{
     BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, DEFAULT_MAX_IN_SCOPE_COST, FallbackPolicy, Intent,
     MAX_IN_SCOPE_COST_LIMIT, SlotDef, SlotTypeRef,
 };
-pub use render::{TemplateError, TemplatePart, parse_template, placeholders, render};
+pub use render::{
+    TemplateError, TemplatePart, parse_template, placeholders, render, render_with_gaps,
+};
 pub use report::{Problem, ValidationReport};
 pub use slots::builtin::BuiltinSlotType;
 pub use slots::{

@@ -88,6 +88,29 @@ pub fn render(template: &str, values: &SlotValues) -> String {
     out
 }
 
+/// Like [`render`], but a placeholder without a value shows as `[slot_name]`: a suggested reply
+/// an agent reads aloud must show what they still have to fill in, not silently drop it.
+pub fn render_with_gaps(template: &str, values: &SlotValues) -> String {
+    let Ok(parts) = parse_template(template) else {
+        return template.to_string();
+    };
+    let mut out = String::with_capacity(template.len());
+    for part in parts {
+        match part {
+            TemplatePart::Text(t) => out.push_str(t),
+            TemplatePart::Slot(name, _) => match values.get(name) {
+                Some(v) => out.push_str(&v.to_string()),
+                None => {
+                    out.push('[');
+                    out.push_str(name);
+                    out.push(']');
+                }
+            },
+        }
+    }
+    out
+}
+
 /// Names of the slots a template uses, in order (duplicates kept).
 pub fn placeholders(template: &str) -> Result<Vec<&str>, TemplateError> {
     Ok(parse_template(template)?
@@ -165,6 +188,14 @@ mod tests {
         assert_eq!(
             render("Use {{braces}} for {card_type}", &values()),
             "Use {braces} for virtual"
+        );
+    }
+
+    #[test]
+    fn render_with_gaps_shows_what_is_missing() {
+        assert_eq!(
+            render_with_gaps("Topping up {amount} for {name}, {{ok}}", &values()),
+            "Topping up £1,200 for [name], {ok}"
         );
     }
 

@@ -23,4 +23,4 @@ mod stages;
 pub use error::CallError;
 pub use service::{CallLimits, CallService, CallStart, Source};
 pub use session::{CallSession, CallSummary, Outcome};
-pub use stages::{CallStages, NoStages, StagesFactory};
+pub use stages::{Assistance, CallStages, NoStages, StagesFactory};

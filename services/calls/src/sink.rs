@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use switchboard_events::{Event, EventBus, SentimentReading};
-use switchboard_storage::{NewCallSegment, NewRuleHit, Store};
+use switchboard_events::{Event, EventBus, SentimentReading, SuggestionCard};
+use switchboard_storage::{MissedOrigin, NewCallSegment, NewRuleHit, Store};
 use switchboard_transcription::TranscriptEvent;
 
-use crate::CallStages;
+use crate::{Assistance, CallStages};
 
 /// What the sink saw by the time the recognizer closed.
 #[derive(Debug, Default)]
@@ -79,6 +79,63 @@ impl Sink {
         }
     }
 
+    /// Records what the bot offered the agent (or the words it missed) and announces it. A
+    /// failure to record costs only the record: the transcript is already safe.
+    async fn assistance(&mut self, seq: u32, assist: Assistance) {
+        let call_id = &self.call_id;
+        if !assist.suggestions.is_empty() {
+            match self
+                .store
+                .record_suggestions(call_id, &assist.suggestions)
+                .await
+            {
+                Ok(records) => self.bus.publish(Event::CallSuggestions {
+                    call_id: call_id.clone(),
+                    seq,
+                    bot: assist.bot.clone(),
+                    suggestions: records
+                        .into_iter()
+                        .map(|r| SuggestionCard {
+                            id: r.id,
+                            kind: r.suggestion.kind,
+                            reference: r.suggestion.reference,
+                            title: r.suggestion.title,
+                            text: r.suggestion.text,
+                            score: r.suggestion.score,
+                        })
+                        .collect(),
+                    at: Utc::now(),
+                }),
+                Err(error) => {
+                    metrics::counter!("switchboard_call_faults_total", "stage" => "assist")
+                        .increment(1);
+                    tracing::error!(call = %call_id, seq, %error, "could not record suggestions");
+                }
+            }
+        }
+        if let Some(missed) = assist.missed {
+            let MissedOrigin::Call { speaker, .. } = &missed.origin else {
+                return;
+            };
+            match self.store.record_missed(&missed).await {
+                Ok(_) => self.bus.publish(Event::CallMissedUtterance {
+                    call_id: call_id.clone(),
+                    seq,
+                    speaker: speaker.clone(),
+                    bot: assist.bot,
+                    text: missed.text.clone(),
+                    best_guesses: missed.best_guesses.clone(),
+                    at: missed.at,
+                }),
+                Err(error) => {
+                    metrics::counter!("switchboard_call_faults_total", "stage" => "assist")
+                        .increment(1);
+                    tracing::error!(call = %call_id, seq, %error, "could not record a missed utterance");
+                }
+            }
+        }
+    }
+
     /// Handles one event of the recognizer.
     pub(crate) async fn handle(&mut self, event: TranscriptEvent) {
         let call_id = &self.call_id;
@@ -116,6 +173,9 @@ impl Sink {
                         });
                         for hit in self.stages.stored(seq, &new).await {
                             self.rule_hit(hit, &new).await;
+                        }
+                        if let Some(assist) = self.stages.assist(seq, &new).await {
+                            self.assistance(seq, assist).await;
                         }
                     }
                     Err(error) => {

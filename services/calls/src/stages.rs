@@ -3,7 +3,7 @@
 //! that a final passes through them before it is stored and published, and again after.
 
 use futures::future::BoxFuture;
-use switchboard_storage::{NewCallSegment, NewRuleHit};
+use switchboard_storage::{MissedUtterance, NewCallSegment, NewRuleHit, NewSuggestion};
 
 use crate::CallStart;
 
@@ -27,6 +27,25 @@ pub trait CallStages: Send {
         seq: u32,
         segment: &'a NewCallSegment,
     ) -> BoxFuture<'a, Vec<NewRuleHit>>;
+    /// Runs after [`CallStages::stored`] (so alerts never wait for it): what the call's bot
+    /// offers the agent for the final, or `None` when it does not ask (an agent's words, a
+    /// "yes"). The sink records and announces it.
+    fn assist<'a>(
+        &'a mut self,
+        seq: u32,
+        segment: &'a NewCallSegment,
+    ) -> BoxFuture<'a, Option<Assistance>>;
+}
+
+/// What the call's bot made of a stored final.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Assistance {
+    /// The bot that was asked.
+    pub bot: String,
+    /// Best first, ranks set; empty when nothing matched.
+    pub suggestions: Vec<NewSuggestion>,
+    /// The words, kept for the improvement loop when nothing matched.
+    pub missed: Option<MissedUtterance>,
 }
 
 /// No stages: the transcript as heard, for the call path's own tests and `asr` tools.
@@ -48,5 +67,12 @@ impl CallStages for NoStages {
     }
     fn stored<'a>(&'a mut self, _: u32, _: &'a NewCallSegment) -> BoxFuture<'a, Vec<NewRuleHit>> {
         Box::pin(std::future::ready(Vec::new()))
+    }
+    fn assist<'a>(
+        &'a mut self,
+        _: u32,
+        _: &'a NewCallSegment,
+    ) -> BoxFuture<'a, Option<Assistance>> {
+        Box::pin(std::future::ready(None))
     }
 }

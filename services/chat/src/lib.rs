@@ -2,16 +2,23 @@
 //!
 //! A turn embeds the message once (shared by intent classification and knowledge retrieval),
 //! asks the bot's intent model, falls back to the knowledge index, and hands off to a human when
-//! neither is confident. Every turn is stored; handoffs and low-confidence turns are also stored
-//! as missed utterances for the improvement loop. This crate knows nothing of HTTP or JSON.
+//! neither is confident. [`ChatService::assist`] asks the same bot about a caller's words for
+//! the agent on the call. Every turn is stored; handoffs and low-confidence turns are also stored
+//! as missed utterances for the improvement loop. A handed-off chat waits for a person, who takes
+//! it and chats with the visitor; the bot stays out until they close it (`handoff`). This crate
+//! knows nothing of HTTP or JSON.
 
+mod assist;
 mod embed_queue;
+mod handoff;
 mod registry;
 mod service;
 mod session;
 mod turn;
 
+pub use assist::{Assist, Suggestion};
 pub use embed_queue::EmbedQueue;
+pub use handoff::{Said, TakenChat};
 pub use registry::{BotRegistry, LoadedBot};
 pub use service::{ChatService, SessionInfo};
 pub use turn::{HandoffReason, Source, TurnOutcome};
@@ -37,6 +44,12 @@ pub enum ChatError {
     /// The knowledge index could not be searched.
     #[error("knowledge search failed: {0}")]
     Knowledge(String),
+    /// The chat is not in the handoff state this needs (not waiting, or taken by another).
+    #[error("{0}")]
+    Handoff(String),
+    /// The chat is held by another agent.
+    #[error("{0}")]
+    NotYours(String),
     /// Storing the turn failed; the caller should report a server error.
     #[error(transparent)]
     Storage(#[from] switchboard_storage::StoreError),

@@ -7,13 +7,13 @@ use chrono::Utc;
 use redaction::Redactor;
 use switchboard_events::{Event, EventBus};
 use switchboard_knowledge::Knowledge;
-use switchboard_storage::{MissedUtterance, Speaker, Store, TurnRecord};
+use switchboard_storage::{MissedOrigin, MissedUtterance, Speaker, Store, TurnRecord};
 
-use crate::ChatError;
 use crate::embed_queue::EmbedQueue;
 use crate::registry::BotRegistry;
 use crate::session::Sessions;
 use crate::turn::{self, Fresh, Source, TurnOutcome};
+use crate::{ChatError, Said};
 
 /// How many knowledge hits a turn looks at.
 const KNOWLEDGE_HITS: usize = 3;
@@ -37,11 +37,11 @@ pub struct ChatService {
     embed: EmbedQueue,
     /// The knowledge encoder: only turns that fall back to knowledge pay for it.
     knowledge_embed: EmbedQueue,
-    store: Store,
-    bus: Arc<dyn EventBus>,
+    pub(crate) store: Store,
+    pub(crate) bus: Arc<dyn EventBus>,
     sessions: Sessions,
     /// Personal data out of everything a turn stores or publishes.
-    redactor: Redactor,
+    pub(crate) redactor: Redactor,
 }
 
 impl ChatService {
@@ -72,6 +72,11 @@ impl ChatService {
     /// The bots answering right now.
     pub fn bots(&self) -> &BotRegistry {
         &self.bots
+    }
+
+    /// The intent encoder's queue, so a caller that embeds text once can pass the vector on.
+    pub fn embed_queue(&self) -> &EmbedQueue {
+        &self.embed
     }
 
     /// Searches the knowledge index exactly as a chat turn would (for the agent API).
@@ -128,17 +133,17 @@ impl ChatService {
         })
     }
 
-    /// Answers one visitor message and stores both sides of the turn.
-    pub async fn turn(
-        &self,
-        session: &mut SessionInfo,
-        text: &str,
-    ) -> Result<TurnOutcome, ChatError> {
+    /// Answers one visitor message and stores both sides of the turn; while a person holds the
+    /// chat (or it waits for one) the message goes to them instead.
+    pub async fn turn(&self, session: &mut SessionInfo, text: &str) -> Result<Said, ChatError> {
         let started = Instant::now();
         let bot = self
             .bots
             .get(&session.bot)
             .ok_or_else(|| ChatError::UnknownBot(session.bot.clone()))?;
+        if let Some(handoff) = self.open_handoff(&session.id).await? {
+            return self.relay(session, text, handoff).await;
+        }
         let today = Utc::now().date_naive();
         // What is stored, published and logged: the message with its personal data replaced,
         // read as the answer to the bot's question when it asked one. The bot itself reads the
@@ -191,6 +196,9 @@ impl ChatService {
         let latency = started.elapsed();
         self.store_turn(session, &clean, &reply, &decision.source, latency)
             .await?;
+        if let Source::Handoff { reason } = &decision.source {
+            self.queue_for_agent(session, reason.as_str()).await?;
+        }
         session.turns += 1;
         metrics::counter!("switchboard_chat_turns_total", "source" => decision.source.kind())
             .increment(1);
@@ -203,18 +211,18 @@ impl ChatService {
             source_kind: decision.source.kind().to_string(),
             at: Utc::now(),
         });
-        Ok(TurnOutcome {
+        Ok(Said::Bot(TurnOutcome {
             session_id: session.id.clone(),
             turn: session.turns,
             text: decision.text,
             source: decision.source,
             latency,
-        })
+        }))
     }
 
     /// The best knowledge hits for `text`; a failed search answers without knowledge rather
     /// than failing the turn.
-    async fn knowledge_hits(
+    pub(crate) async fn knowledge_hits(
         &self,
         text: &str,
     ) -> Result<Vec<switchboard_knowledge::Hit>, ChatError> {
@@ -246,6 +254,7 @@ impl ChatService {
             document_id: None,
             latency_ms: None,
             at: now,
+            agent_id: None,
         };
         let mut bot_turn = TurnRecord {
             speaker: Speaker::Bot,
@@ -283,7 +292,9 @@ impl ChatService {
         let at = Utc::now();
         self.store
             .record_missed(&MissedUtterance {
-                session_id: session.id.clone(),
+                origin: MissedOrigin::Chat {
+                    session_id: session.id.clone(),
+                },
                 text: text.to_string(),
                 best_guesses: guesses.iter().take(3).cloned().collect(),
                 reason: reason.to_string(),

@@ -92,7 +92,10 @@ pub(crate) struct Fresh<'a> {
 }
 
 /// The intent the turn answers with, when the classifier is confident and the bot has it.
-fn confident_intent<'b>(bot: &'b LoadedBot, prediction: &Prediction) -> Option<&'b Intent> {
+pub(crate) fn confident_intent<'b>(
+    bot: &'b LoadedBot,
+    prediction: &Prediction,
+) -> Option<&'b Intent> {
     let confident = prediction.in_scope
         && prediction.confidence >= bot.definition.fallback.confidence_threshold;
     let (name, _) = prediction.ranked.first().filter(|_| confident)?;

@@ -35,6 +35,30 @@ pub enum Event {
         text: String,
         at: DateTime<Utc>,
     },
+    /// A chat changed hands: queued for a person (`waiting`), taken by an agent (`with_agent`),
+    /// or given back to the bot (`closed`). The agents' queue and the visitor's widget follow it.
+    ChatHandoff {
+        session_id: String,
+        bot: String,
+        state: String,
+        agent_id: Option<String>,
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    /// A visitor wrote while a person holds the chat (or it waits for one); redacted.
+    ChatVisitorMessage {
+        session_id: String,
+        bot: String,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    /// An agent wrote to a visitor; redacted like every stored turn.
+    ChatAgentMessage {
+        session_id: String,
+        agent_id: String,
+        text: String,
+        at: DateTime<Utc>,
+    },
     /// Call audio started (or resumed) streaming; supervisors' live view lists it.
     CallStarted {
         call_id: String,
@@ -87,6 +111,35 @@ pub enum Event {
         description: String,
         at: DateTime<Utc>,
     },
+    /// What the bot offers the agent for a customer's segment, best first: an intent's reply or
+    /// knowledge articles. The agent's sidebar shows them; ids are what feedback names.
+    CallSuggestions {
+        call_id: String,
+        seq: u32,
+        bot: String,
+        suggestions: Vec<SuggestionCard>,
+        at: DateTime<Utc>,
+    },
+    /// The agent marked a suggestion `used` or `not_helpful`.
+    CallSuggestionFeedback {
+        call_id: String,
+        suggestion_id: String,
+        feedback: String,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    /// A customer's words on a call that neither an intent nor an article matched; kept for the
+    /// improvement loop beside the chats' missed utterances.
+    CallMissedUtterance {
+        call_id: String,
+        seq: u32,
+        speaker: String,
+        bot: String,
+        text: String,
+        /// The classifier's best intents with probabilities.
+        best_guesses: Vec<(String, f32)>,
+        at: DateTime<Utc>,
+    },
     /// Transcription of a call is behind real time by this much.
     CallLagging { call_id: String, behind_ms: u64 },
     /// A stage of a call's pipeline failed (a panic, an engine error); the call goes on, with
@@ -118,6 +171,20 @@ pub struct SentimentReading {
     pub score: f32,
     /// −1 … 1.
     pub running: f32,
+}
+
+/// One suggestion on the bus, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionCard {
+    pub id: String,
+    /// "intent" or "knowledge".
+    pub kind: String,
+    /// The intent's name or the article's document id.
+    pub reference: String,
+    pub title: String,
+    pub text: String,
+    /// Intent confidence or knowledge score, 0..=1.
+    pub score: f32,
 }
 
 /// Publishing side of the bus, shared by every producer.

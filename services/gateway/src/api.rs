@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use axum::{Extension, Json};
 use serde::Deserialize;
-use switchboard_storage::Role;
+use switchboard_storage::{Role, TokenInfo};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -18,6 +18,14 @@ const OPENAPI: &str = include_str!("../openapi.json");
 /// Liveness: the process is up and serving.
 pub async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Whom the caller's token speaks for, so a page knows its agent id and role before it connects.
+pub async fn me(Extension(who): Extension<TokenInfo>) -> Json<Me> {
+    Json(Me {
+        name: who.name,
+        role: who.role.as_str(),
+    })
 }
 
 /// Readiness: the database answers and at least one bot and the knowledge index are loaded.
@@ -94,13 +102,18 @@ pub struct ListParams {
 
 impl ListParams {
     pub(crate) fn limit(&self) -> Result<u32, ApiError> {
-        match self.limit {
-            None => Ok(100),
-            Some(n @ 1..=1000) => Ok(n),
-            Some(n) => Err(ApiError::BadRequest(format!(
-                "limit must be between 1 and 1000, got {n}"
-            ))),
-        }
+        list_limit(self.limit)
+    }
+}
+
+/// A list route's `?limit=`: 100 when absent, 1 to 1000.
+pub(crate) fn list_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(100),
+        Some(n @ 1..=1000) => Ok(n),
+        Some(n) => Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and 1000, got {n}"
+        ))),
     }
 }
 
@@ -122,27 +135,21 @@ pub async fn list_sessions(
     ))
 }
 
+/// A chat's transcript: supervisors read any; an agent reads chats waiting in the queue and
+/// the ones they hold or held.
 pub async fn transcript(
     State(state): State<AppState>,
+    Extension(who): Extension<TokenInfo>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<TurnView>>, ApiError> {
-    state.store.get_session(&id).await?;
+    if state.store.get_session(&id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("session `{id}` does not exist")));
+    }
+    if who.role == Role::Agent {
+        crate::handoff_api::agent_may_read(&state, &who, &id).await?;
+    }
     let turns = state.store.transcript(&id).await?;
-    Ok(Json(
-        turns
-            .into_iter()
-            .map(|t| TurnView {
-                speaker: t.speaker.as_str(),
-                text: t.text,
-                source: t.source_kind,
-                intent: t.intent,
-                confidence: t.confidence,
-                document_id: t.document_id,
-                latency_ms: t.latency_ms,
-                at: t.at.to_rfc3339(),
-            })
-            .collect(),
-    ))
+    Ok(Json(turns.into_iter().map(TurnView::from).collect()))
 }
 
 pub async fn list_missed(
@@ -153,26 +160,7 @@ pub async fn list_missed(
         .store
         .list_missed(p.bot.as_deref(), p.limit()?)
         .await?;
-    Ok(Json(
-        missed
-            .into_iter()
-            .map(|m| MissedView {
-                id: m.id,
-                session_id: m.utterance.session_id,
-                bot: m.bot,
-                text: m.utterance.text,
-                reason: m.utterance.reason,
-                best_guesses: m
-                    .utterance
-                    .best_guesses
-                    .into_iter()
-                    .map(|(intent, confidence)| Guess { intent, confidence })
-                    .collect(),
-                status: m.status,
-                at: m.utterance.at.to_rfc3339(),
-            })
-            .collect(),
-    ))
+    Ok(Json(missed.into_iter().map(MissedView::from).collect()))
 }
 
 pub async fn search_knowledge(

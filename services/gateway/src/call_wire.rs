@@ -120,6 +120,29 @@ pub enum LiveMessage {
         reason: String,
         description: String,
     },
+    /// What the bot offers the agent for a customer's segment, best first.
+    Suggestions {
+        call_id: String,
+        seq: u32,
+        bot: String,
+        suggestions: Vec<SuggestionView>,
+    },
+    /// The agent marked a suggestion `used` or `not_helpful`.
+    SuggestionFeedback {
+        call_id: String,
+        suggestion_id: String,
+        feedback: String,
+        by: String,
+    },
+    /// A customer's words that neither an intent nor an article matched (kept for review).
+    Missed {
+        call_id: String,
+        seq: u32,
+        speaker: String,
+        bot: String,
+        text: String,
+        best_guesses: Vec<crate::wire::Guess>,
+    },
     Lagging {
         call_id: String,
         behind_ms: u64,
@@ -142,6 +165,77 @@ pub enum LiveMessage {
     Skipped {
         events: u64,
     },
+}
+
+/// A suggestion for the agent: an intent's reply or a knowledge article, with its score.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionView {
+    /// What feedback names.
+    pub id: String,
+    /// `intent` or `knowledge`.
+    pub kind: String,
+    /// The intent's name or the article's document id.
+    pub reference: String,
+    pub title: String,
+    pub text: String,
+    pub score: f32,
+    /// `used` or `not_helpful` once the agent said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+}
+
+impl From<switchboard_events::SuggestionCard> for SuggestionView {
+    fn from(s: switchboard_events::SuggestionCard) -> Self {
+        Self {
+            id: s.id,
+            kind: s.kind,
+            reference: s.reference,
+            title: s.title,
+            text: s.text,
+            score: s.score,
+            feedback: None,
+        }
+    }
+}
+
+/// A stored suggestion with the segment it answers.
+#[derive(Debug, Serialize)]
+pub struct StoredSuggestion {
+    seq: u32,
+    rank: u32,
+    bot: String,
+    #[serde(flatten)]
+    suggestion: SuggestionView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback_by: Option<String>,
+}
+
+impl From<switchboard_storage::SuggestionRecord> for StoredSuggestion {
+    fn from(r: switchboard_storage::SuggestionRecord) -> Self {
+        let s = r.suggestion;
+        Self {
+            seq: s.seq,
+            rank: s.rank,
+            bot: s.bot,
+            suggestion: SuggestionView {
+                id: r.id,
+                kind: s.kind,
+                reference: s.reference,
+                title: s.title,
+                text: s.text,
+                score: s.score,
+                feedback: r.feedback,
+            },
+            feedback_by: r.feedback_by,
+        }
+    }
+}
+
+/// `{"feedback": "used" | "not_helpful"}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub feedback: String,
 }
 
 /// A sentiment reading on the wire: label, score (−1…1) and the speaker's running score.

@@ -5,18 +5,21 @@ use std::collections::HashSet;
 
 use axum::Extension;
 use axum::Json;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use switchboard_events::{Event, Received};
-use switchboard_storage::{CallRecord, CallSegmentRecord, Role, RuleHitRecord, TokenInfo};
+use switchboard_events::Event;
+use switchboard_storage::{
+    CALL_STATUSES, CallFilter, CallRecord, CallSegmentRecord, Role, RuleHitRecord, TokenInfo,
+};
 
 use crate::AppState;
-use crate::api::ListParams;
-use crate::call_wire::{LiveMessage, SentimentView};
+use crate::api::list_limit;
+use crate::call_wire::{LiveMessage, SentimentView, StoredSuggestion};
 use crate::error::ApiError;
-use crate::ws_close::close;
+use crate::wire::{Guess, MissedView};
+use crate::ws_feed::bus_feed;
 
 /// A call as the API shows it.
 #[derive(Debug, Serialize)]
@@ -143,13 +146,39 @@ pub struct CallDetail {
     /// Categories its rule hits recorded, each once, in the order they were first matched.
     categories: Vec<String>,
     rule_hits: Vec<RuleHitView>,
+    /// What the bot offered the agent, per segment and rank, with the agent's verdicts.
+    suggestions: Vec<StoredSuggestion>,
+    /// Customer words nothing matched, kept for the improvement loop.
+    missed: Vec<MissedView>,
 }
 
+/// Query of the call list.
+#[derive(Debug, Deserialize)]
+pub struct CallListParams {
+    limit: Option<u32>,
+    /// Only calls in this status (`live`, `completed`, `incomplete`).
+    status: Option<String>,
+}
+
+/// Newest calls first: an agent's own, or every call for supervisors.
 pub async fn list_calls(
     State(state): State<AppState>,
-    Query(p): Query<ListParams>,
+    Extension(who): Extension<TokenInfo>,
+    Query(p): Query<CallListParams>,
 ) -> Result<Json<Vec<CallView>>, ApiError> {
-    let calls = state.store.list_calls(p.limit()?).await?;
+    if let Some(s) = p.status.as_deref().filter(|s| !CALL_STATUSES.contains(s)) {
+        return Err(ApiError::BadRequest(format!(
+            "status must be one of {CALL_STATUSES:?}, not {s:?}"
+        )));
+    }
+    let filter = CallFilter {
+        agent_id: (who.role == Role::Agent).then(|| who.name.clone()),
+        status: p.status,
+    };
+    let calls = state
+        .store
+        .list_calls(&filter, list_limit(p.limit)?)
+        .await?;
     Ok(Json(calls.into_iter().map(CallView::from).collect()))
 }
 
@@ -159,20 +188,32 @@ fn may_see(who: &TokenInfo, agent_id: Option<&str>) -> bool {
     who.role != Role::Agent || agent_id == Some(who.name.as_str())
 }
 
-pub async fn get_call(
-    State(state): State<AppState>,
-    Extension(who): Extension<TokenInfo>,
-    Path(id): Path<String>,
-) -> Result<Json<CallDetail>, ApiError> {
-    let call = state.store.get_call(&id).await?;
-    if !may_see(&who, call.agent_id.as_deref()) {
+/// The call `id` if `who` may see it: 404 when there is none, 403 when it is another agent's.
+pub(crate) async fn visible_call(
+    state: &AppState,
+    who: &TokenInfo,
+    id: &str,
+) -> Result<CallRecord, ApiError> {
+    let call = state.store.get_call(id).await?;
+    if !may_see(who, call.agent_id.as_deref()) {
         return Err(ApiError::Forbidden(format!(
             "call {id:?} is another agent's: an agent token sees only calls whose agentId is its name ({:?})",
             who.name
         )));
     }
+    Ok(call)
+}
+
+pub async fn get_call(
+    State(state): State<AppState>,
+    Extension(who): Extension<TokenInfo>,
+    Path(id): Path<String>,
+) -> Result<Json<CallDetail>, ApiError> {
+    let call = visible_call(&state, &who, &id).await?;
     let transcript = state.store.call_segments(&id).await?;
     let hits = state.store.call_rule_hits(&id).await?;
+    let suggestions = state.store.call_suggestions(&id).await?;
+    let missed = state.store.call_missed(&id).await?;
     let mut categories: Vec<String> = Vec::new();
     for h in &hits {
         if !categories.contains(&h.hit.category) {
@@ -184,6 +225,11 @@ pub async fn get_call(
         transcript: transcript.into_iter().map(SegmentView::from).collect(),
         categories,
         rule_hits: hits.into_iter().map(RuleHitView::from).collect(),
+        suggestions: suggestions
+            .into_iter()
+            .map(StoredSuggestion::from)
+            .collect(),
+        missed: missed.into_iter().map(MissedView::from).collect(),
     }))
 }
 
@@ -217,20 +263,24 @@ enum Scope {
     },
 }
 
-/// Calls looked at for an agent's live calls when its feed connects (the newest first).
-const RECENT_CALLS: u32 = 1_000;
+/// An agent's most recent calls a feed starts out knowing: the live ones, and the ended ones
+/// still on screen, whose suggestions the agent may still mark.
+const AGENT_RECENT_CALLS: u32 = 100;
 
 impl Scope {
     async fn of(state: &AppState, who: &TokenInfo) -> Result<Self, ApiError> {
         if who.role != Role::Agent {
             return Ok(Scope::Every);
         }
+        let mine = CallFilter {
+            agent_id: Some(who.name.clone()),
+            status: None,
+        };
         let calls = state
             .store
-            .list_calls(RECENT_CALLS)
+            .list_calls(&mine, AGENT_RECENT_CALLS)
             .await?
             .into_iter()
-            .filter(|c| c.status == "live" && c.agent_id.as_deref() == Some(who.name.as_str()))
             .map(|c| c.id)
             .collect();
         Ok(Scope::Agent {
@@ -255,38 +305,16 @@ impl Scope {
     }
 }
 
-async fn feed(mut socket: WebSocket, state: AppState, only: Option<String>, mut scope: Scope) {
-    let mut events = state.bus.subscribe();
-    loop {
-        let received = tokio::select! {
-            _ = state.shutdown.cancelled() => {
-                close(&mut socket, close_code::AWAY, "server shutting down").await;
-                return;
-            }
-            incoming = socket.recv() => match incoming {
-                None | Some(Ok(Message::Close(_))) | Some(Err(_)) => return,
-                Some(Ok(_)) => continue,
-            },
-            received = events.recv() => received,
-        };
-        let message = match received {
-            Received::Event(event) => match live_message(event) {
-                Some((call_id, message))
-                    if scope.admits(&call_id, &message)
-                        && only.as_deref().is_none_or(|c| c == call_id) =>
-                {
-                    message
-                }
-                _ => continue,
-            },
-            Received::Lagged(events) => LiveMessage::Skipped { events },
-            Received::Closed => return,
-        };
-        let json = serde_json::to_string(&message).expect("live messages serialise");
-        if socket.send(Message::Text(json.into())).await.is_err() {
-            return;
-        }
-    }
+async fn feed(socket: WebSocket, state: AppState, only: Option<String>, mut scope: Scope) {
+    let pick = move |event| {
+        let (call_id, message) = live_message(event)?;
+        let wanted = only.as_deref().is_none_or(|c| c == call_id);
+        (wanted && scope.admits(&call_id, &message)).then_some(message)
+    };
+    bus_feed(socket, state, pick, |events| LiveMessage::Skipped {
+        events,
+    })
+    .await;
 }
 
 fn live_message(event: Event) -> Option<(String, LiveMessage)> {
@@ -377,6 +405,55 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
                 description,
             },
         ),
+        Event::CallSuggestions {
+            call_id,
+            seq,
+            bot,
+            suggestions,
+            ..
+        } => (
+            call_id.clone(),
+            LiveMessage::Suggestions {
+                call_id,
+                seq,
+                bot,
+                suggestions: suggestions.into_iter().map(Into::into).collect(),
+            },
+        ),
+        Event::CallSuggestionFeedback {
+            call_id,
+            suggestion_id,
+            feedback,
+            by,
+            ..
+        } => (
+            call_id.clone(),
+            LiveMessage::SuggestionFeedback {
+                call_id,
+                suggestion_id,
+                feedback,
+                by,
+            },
+        ),
+        Event::CallMissedUtterance {
+            call_id,
+            seq,
+            speaker,
+            bot,
+            text,
+            best_guesses,
+            ..
+        } => (
+            call_id.clone(),
+            LiveMessage::Missed {
+                call_id,
+                seq,
+                speaker,
+                bot,
+                text,
+                best_guesses: Guess::all(best_guesses),
+            },
+        ),
         Event::CallLagging { call_id, behind_ms } => {
             (call_id.clone(), LiveMessage::Lagging { call_id, behind_ms })
         }
@@ -411,6 +488,10 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
                 segments,
             },
         ),
-        Event::ChatTurn { .. } | Event::MissedUtterance { .. } => return None,
+        Event::ChatTurn { .. }
+        | Event::MissedUtterance { .. }
+        | Event::ChatHandoff { .. }
+        | Event::ChatVisitorMessage { .. }
+        | Event::ChatAgentMessage { .. } => return None,
     })
 }

@@ -1,4 +1,6 @@
-//! `/v1/chat`: the chatbot over a websocket, one session per connection.
+//! `/v1/chat`: the chatbot over a websocket, one session per connection. When the bot hands
+//! the chat to a person, the visitor's messages go to them and theirs arrive here (over the
+//! event bus, from whichever node the agent is on) until they close it.
 //!
 //! Bad input never closes the connection unless the frame itself is unacceptable (larger than
 //! `max_frame_bytes`): every other problem is answered with an `error` message carrying a code,
@@ -11,11 +13,13 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
-use switchboard_chat::{ChatError, SessionInfo};
+use switchboard_chat::{ChatError, Said, SessionInfo};
+use switchboard_events::{Event, Received, Subscription};
+use switchboard_storage::HandoffState;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::wire::{ClientMessage, ServerMessage};
+use crate::wire::{ClientMessage, ServerMessage, WireSource};
 use crate::ws_close::{ReceiveFailure, close, receive_failure};
 
 /// Query parameters of the websocket URL.
@@ -51,11 +55,37 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
     };
     let per_second = NonZeroU32::new(state.limits.messages_per_second.max(1)).expect("non-zero");
     let limiter = RateLimiter::direct(Quota::per_second(per_second));
+    // Once a person is involved, they may write from any node: their words arrive over the
+    // bus. Chats the bot handles alone never listen, so they cost the bus nothing.
+    let mut events: Option<Subscription> = None;
+    if handed_off(&state, &session.id).await {
+        events = Some(state.bus.subscribe());
+        if !announce_holder(&mut socket, &state, &session.id).await {
+            metrics::gauge!("switchboard_chat_connections").decrement(1.0);
+            return;
+        }
+    }
     loop {
         let frame = tokio::select! {
             _ = state.shutdown.cancelled() => {
                 close(&mut socket, close_code::AWAY, "server shutting down").await;
                 break;
+            }
+            received = next_event(&mut events) => {
+                match received {
+                    Received::Event(event) => {
+                        if let Some(message) = from_person(&session.id, event)
+                            && send(&mut socket, &message).await.is_err()
+                        {
+                            break;
+                        }
+                    }
+                    Received::Lagged(n) => {
+                        tracing::warn!(session = %session.id, missed = n, "chat websocket fell behind the event bus");
+                    }
+                    Received::Closed => events = None,
+                }
+                continue;
             }
             frame = socket.recv() => frame,
         };
@@ -88,8 +118,79 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
         if send(&mut socket, &reply).await.is_err() {
             break;
         }
+        let to_person = matches!(
+            reply,
+            ServerMessage::Delivered { .. }
+                | ServerMessage::Reply {
+                    source: WireSource::Handoff { .. },
+                    ..
+                }
+        );
+        if to_person && events.is_none() {
+            // Subscribed after the handoff was queued: an agent who took it in between is
+            // announced from the store instead.
+            events = Some(state.bus.subscribe());
+            if !announce_holder(&mut socket, &state, &session.id).await {
+                break;
+            }
+        }
     }
     metrics::gauge!("switchboard_chat_connections").decrement(1.0);
+}
+
+/// Whether a person holds the chat or it waits for one.
+async fn handed_off(state: &AppState, session_id: &str) -> bool {
+    matches!(state.store.handoff(session_id).await, Ok(Some(h)) if h.state.is_open())
+}
+
+/// Tells the visitor which person holds the chat, if one does; `false` when the socket is gone.
+async fn announce_holder(socket: &mut WebSocket, state: &AppState, session_id: &str) -> bool {
+    let Ok(Some(handoff)) = state.store.handoff(session_id).await else {
+        return true;
+    };
+    if handoff.state != HandoffState::WithAgent {
+        return true;
+    }
+    let joined = ServerMessage::AgentJoined {
+        agent: handoff.agent_id.unwrap_or_default(),
+    };
+    send(socket, &joined).await.is_ok()
+}
+
+/// The next bus event once the chat listens; never, before.
+async fn next_event(events: &mut Option<Subscription>) -> Received {
+    match events {
+        Some(events) => events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What the visitor of `session_id` is shown of an event: a person joining, writing, leaving.
+fn from_person(session_id: &str, event: Event) -> Option<ServerMessage> {
+    match event {
+        Event::ChatHandoff {
+            session_id: s,
+            state,
+            agent_id,
+            ..
+        } if s == session_id => match state.as_str() {
+            "with_agent" => Some(ServerMessage::AgentJoined {
+                agent: agent_id.unwrap_or_default(),
+            }),
+            "closed" => Some(ServerMessage::AgentLeft { agent: agent_id }),
+            _ => None,
+        },
+        Event::ChatAgentMessage {
+            session_id: s,
+            agent_id,
+            text,
+            ..
+        } if s == session_id => Some(ServerMessage::AgentMessage {
+            agent: agent_id,
+            text,
+        }),
+        _ => None,
+    }
 }
 
 /// Opens (or resumes) the session and greets; `None` when the socket is already gone.
@@ -166,7 +267,12 @@ async fn handle(
         return error("empty_text", "text is empty".into());
     }
     match state.chat.turn(session, text.trim()).await {
-        Ok(outcome) => outcome.into(),
+        Ok(Said::Bot(outcome)) => outcome.into(),
+        Ok(Said::ToAgent(handoff)) => ServerMessage::Delivered {
+            agent: handoff
+                .agent_id
+                .filter(|_| handoff.state == HandoffState::WithAgent),
+        },
         Err(ChatError::Busy) => error("busy", ChatError::Busy.to_string()),
         Err(e) => {
             tracing::error!(error = %e, session = %session.id, "chat turn failed");

@@ -5,17 +5,20 @@
 //! on the wire" (sizes, rates, framing).
 
 mod api;
+mod assist_api;
 mod auth;
 mod call_wire;
 mod calls_api;
 mod calls_ws;
 mod chat_ws;
 mod error;
+mod handoff_api;
 mod telemetry;
 mod twilio_ws;
 mod web;
 pub mod wire;
 mod ws_close;
+mod ws_feed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -100,20 +103,33 @@ pub fn router(state: AppState) -> Router {
 
     let client = Router::new()
         .route("/v1/chat", get(chat_ws::upgrade))
+        .route("/v1/me", get(api::me))
         .route_layer(guard(state.clone(), auth::client));
     let agent = Router::new()
         .route("/v1/bots", get(api::list_bots))
         .route("/v1/bots/{bot}", get(api::show_bot))
         .route("/v1/chat/sessions/{id}/transcript", get(api::transcript))
+        .route("/v1/chat/handoffs", get(handoff_api::list))
+        .route("/v1/chat/handoffs/{id}/take", post(handoff_api::take))
+        .route("/v1/chat/handoffs/{id}/messages", post(handoff_api::say))
+        .route(
+            "/v1/chat/handoffs/{id}/close",
+            post(handoff_api::close_chat),
+        )
+        .route("/v1/chat/live", get(handoff_api::live))
         .route("/v1/knowledge/search", get(api::search_knowledge))
         .route("/v1/calls/ingest", get(calls_ws::upgrade))
         .route("/v1/calls/live", get(calls_api::live))
+        .route("/v1/calls", get(calls_api::list_calls))
         .route("/v1/calls/{id}", get(calls_api::get_call))
+        .route(
+            "/v1/calls/{id}/suggestions/{suggestion}/feedback",
+            post(assist_api::feedback),
+        )
         .route_layer(guard(state.clone(), auth::agent));
     let supervisor = Router::new()
         .route("/v1/chat/sessions", get(api::list_sessions))
         .route("/v1/missed-utterances", get(api::list_missed))
-        .route("/v1/calls", get(calls_api::list_calls))
         .route("/v1/rules", get(api::list_rules))
         .route_layer(guard(state.clone(), auth::supervisor));
     let admin = Router::new()

@@ -10,13 +10,16 @@ use tower_http::services::ServeDir;
 use crate::error::{self, ApiError};
 use crate::{AppState, WebConfig};
 
-/// Pages whose `%SWITCHBOARD_TOKEN%` / `%SWITCHBOARD_BOT%` placeholders are filled per request:
-/// the chat widget and the embedding demo.
+/// Pages served by name: the chat widget and the embedding demo (their `%SWITCHBOARD_TOKEN%` /
+/// `%SWITCHBOARD_BOT%` placeholders filled per request), and the staff pages, which sign in
+/// with the person's own token instead.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|s| page(s, "index.html")))
         .route("/index.html", get(|s| page(s, "index.html")))
         .route("/embed-demo.html", get(|s| page(s, "embed-demo.html")))
+        .route("/agent", get(|s| page(s, "agent.html")))
+        .route("/supervisor", get(|s| page(s, "supervisor.html")))
 }
 
 /// Every other path: a file from `web/dist`, or the JSON 404.

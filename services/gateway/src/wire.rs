@@ -34,6 +34,24 @@ pub enum ServerMessage {
         source: WireSource,
         latency_ms: f64,
     },
+    /// The visitor's message went to a person: the agent holding the chat, or the queue
+    /// (`agent` absent) while the chat waits for one.
+    Delivered {
+        agent: Option<String>,
+    },
+    /// A person took the chat over; the bot stays out until they leave.
+    AgentJoined {
+        agent: String,
+    },
+    /// The person's message to the visitor.
+    AgentMessage {
+        agent: String,
+        text: String,
+    },
+    /// The person closed the chat; the bot answers again.
+    AgentLeft {
+        agent: Option<String>,
+    },
     /// A problem with the last message; the connection stays usable.
     Error {
         code: &'static str,
@@ -148,6 +166,13 @@ pub struct TokenView {
     pub revoked: bool,
 }
 
+/// `GET /v1/me`: whom the token speaks for (an agent token's name is the agent id).
+#[derive(Debug, Serialize)]
+pub struct Me {
+    pub name: String,
+    pub role: &'static str,
+}
+
 /// `POST /v1/tokens` answer: the only time the secret is shown.
 #[derive(Debug, Serialize)]
 pub struct CreatedToken {
@@ -160,6 +185,9 @@ pub struct CreatedToken {
 #[derive(Debug, Serialize)]
 pub struct TurnView {
     pub speaker: &'static str,
+    /// Who said it, for an agent's turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
     pub text: String,
     pub source: Option<String>,
     pub intent: Option<String>,
@@ -167,6 +195,96 @@ pub struct TurnView {
     pub document_id: Option<String>,
     pub latency_ms: Option<u32>,
     pub at: String,
+}
+
+impl From<switchboard_storage::TurnRecord> for TurnView {
+    fn from(t: switchboard_storage::TurnRecord) -> Self {
+        Self {
+            speaker: t.speaker.as_str(),
+            agent_id: t.agent_id,
+            text: t.text,
+            source: t.source_kind,
+            intent: t.intent,
+            confidence: t.confidence,
+            document_id: t.document_id,
+            latency_ms: t.latency_ms,
+            at: t.at.to_rfc3339(),
+        }
+    }
+}
+
+/// A chat handed to a person, as the queue shows it.
+#[derive(Debug, Serialize)]
+pub struct HandoffView {
+    pub session_id: String,
+    pub bot: String,
+    /// `waiting`, `with_agent` or `closed`.
+    pub state: &'static str,
+    pub agent_id: Option<String>,
+    pub reason: String,
+    /// When it entered its current state.
+    pub since: String,
+    pub started_at: String,
+}
+
+impl From<switchboard_storage::Handoff> for HandoffView {
+    fn from(h: switchboard_storage::Handoff) -> Self {
+        Self {
+            session_id: h.session_id,
+            bot: h.bot,
+            state: h.state.as_str(),
+            agent_id: h.agent_id,
+            reason: h.reason,
+            since: h.since.to_rfc3339(),
+            started_at: h.started_at.to_rfc3339(),
+        }
+    }
+}
+
+/// `POST /v1/chat/handoffs/{id}/take` answer: the chat and everything said so far.
+#[derive(Debug, Serialize)]
+pub struct TakenView {
+    pub handoff: HandoffView,
+    pub transcript: Vec<TurnView>,
+    /// What the bot could not answer, with its best guesses.
+    pub missed: Vec<MissedView>,
+}
+
+/// An agent's message to a visitor: `{"text": "..."}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentText {
+    pub text: String,
+}
+
+/// What the agents' chat feed (`/v1/chat/live`) sends.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChatLiveMessage {
+    /// A chat was queued for a person, taken, or given back to the bot.
+    Handoff {
+        session_id: String,
+        bot: String,
+        state: String,
+        agent_id: Option<String>,
+        reason: String,
+        at: String,
+    },
+    /// The visitor wrote (redacted).
+    VisitorMessage {
+        session_id: String,
+        text: String,
+        at: String,
+    },
+    /// An agent wrote (redacted).
+    AgentMessage {
+        session_id: String,
+        agent_id: String,
+        text: String,
+        at: String,
+    },
+    /// The feed fell behind and skipped this many events.
+    Skipped { events: u64 },
 }
 
 /// A chat session summary.
@@ -182,7 +300,14 @@ pub struct SessionView {
 #[derive(Debug, Serialize)]
 pub struct MissedView {
     pub id: String,
-    pub session_id: String,
+    /// The chat it was said in (null for a call's).
+    pub session_id: Option<String>,
+    /// The call and segment it was said in (null for a chat's).
+    pub call_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
     pub bot: String,
     pub text: String,
     pub reason: String,
@@ -191,11 +316,49 @@ pub struct MissedView {
     pub at: String,
 }
 
+impl From<switchboard_storage::MissedRecord> for MissedView {
+    fn from(m: switchboard_storage::MissedRecord) -> Self {
+        use switchboard_storage::MissedOrigin;
+        let (session_id, call_id, seq, speaker) = match m.utterance.origin {
+            MissedOrigin::Chat { session_id } => (Some(session_id), None, None, None),
+            MissedOrigin::Call {
+                call_id,
+                seq,
+                speaker,
+                ..
+            } => (None, Some(call_id), Some(seq), Some(speaker)),
+        };
+        Self {
+            id: m.id,
+            session_id,
+            call_id,
+            seq,
+            speaker,
+            bot: m.bot,
+            text: m.utterance.text,
+            reason: m.utterance.reason,
+            best_guesses: Guess::all(m.utterance.best_guesses),
+            status: m.status,
+            at: m.utterance.at.to_rfc3339(),
+        }
+    }
+}
+
 /// One ranked intent guess.
 #[derive(Debug, Serialize)]
 pub struct Guess {
     pub intent: String,
     pub confidence: f32,
+}
+
+impl Guess {
+    /// The wire form of `(intent, confidence)` pairs, order kept.
+    pub fn all(guesses: Vec<(String, f32)>) -> Vec<Guess> {
+        guesses
+            .into_iter()
+            .map(|(intent, confidence)| Guess { intent, confidence })
+            .collect()
+    }
 }
 
 /// A knowledge search hit.

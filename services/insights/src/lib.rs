@@ -1,13 +1,14 @@
 //! Live call intelligence: what each final segment of a call passes through before it is stored,
 //! shown and published, in the order data flows — redact → (embed once) → sentiment → key
-//! phrases, then, once stored, the deployment's rules — each stage a small type with one job.
-//! Assist joins the same chain.
+//! phrases, then, once stored, the deployment's rules and assist (a customer's words through the
+//! call's bot) — each stage a small type with one job.
 //!
 //! [`Insights`] is the [`StagesFactory`] the server hands the call service; every call gets its
 //! own [`CallInsights`] (a redaction conversation, running sentiment per speaker, its progress
 //! through the rules). The call path knows none of this: only that a final passes through its
 //! stages, and that the stages may report rules that matched.
 
+mod assist;
 pub mod keyphrases;
 mod phrases;
 mod redact;
@@ -20,10 +21,12 @@ use ::rules::{RuleSet, Rules};
 use ::sentiment::SentimentModel;
 use futures::future::BoxFuture;
 use redaction::Redactor;
+use switchboard_calls::Assistance;
 use switchboard_calls::{CallStages, CallStart, StagesFactory};
-use switchboard_chat::EmbedQueue;
+use switchboard_chat::{ChatService, EmbedQueue};
 use switchboard_storage::{NewCallSegment, NewRuleHit};
 
+pub use assist::{AssistBots, AssistStage, MIN_WORDS};
 pub use keyphrases::KeyPhrases;
 pub use phrases::KeyPhraseStage;
 pub use redact::RedactStage;
@@ -38,6 +41,8 @@ pub struct Insights {
     sentiment: Arc<SentimentModel>,
     phrases: Arc<KeyPhrases>,
     rules: Arc<Rules>,
+    /// The chat service whose bots assist agents, and which bot assists whom.
+    assist: Option<(Arc<ChatService>, AssistBots)>,
 }
 
 impl Insights {
@@ -49,7 +54,15 @@ impl Insights {
             sentiment,
             phrases: Arc::new(KeyPhrases::default()),
             rules: Arc::new(Rules::new(RuleSet::default())),
+            assist: None,
         }
+    }
+
+    /// Offers agents what `chat`'s bots would answer to their customers (the bot per agent from
+    /// `bots`). `chat` must embed with the same encoder as these stages.
+    pub fn with_assist(mut self, chat: Arc<ChatService>, bots: AssistBots) -> Self {
+        self.assist = Some((chat, bots));
+        self
     }
 
     /// Checks calls against `rules` (a call keeps the set it started under across reloads).
@@ -60,13 +73,25 @@ impl Insights {
 }
 
 impl StagesFactory for Insights {
-    fn open(&self, _call: &CallStart) -> Box<dyn CallStages> {
+    fn open(&self, call: &CallStart) -> Box<dyn CallStages> {
+        let assist = match &self.assist {
+            Some((chat, bots)) => {
+                let bot = bots.for_agent(call.agent_id.as_deref());
+                if chat.bots().get(bot).is_none() {
+                    tracing::warn!(call = %call.call_id, bot, "no such bot: the call gets no suggestions");
+                }
+                let chat = chat.bots().get(bot).map(|_| Arc::clone(chat));
+                AssistStage::new(chat, call.call_id.clone(), bot.to_string())
+            }
+            None => AssistStage::new(None, call.call_id.clone(), String::new()),
+        };
         Box::new(CallInsights {
             redact: RedactStage::new(&self.redactor),
             embed: self.embed.clone(),
             sentiment: SentimentStage::new(Arc::clone(&self.sentiment)),
             phrases: KeyPhraseStage::new(Arc::clone(&self.phrases), self.embed.clone()),
             rules: RuleStage::new(&self.rules),
+            assist,
         })
     }
 }
@@ -78,6 +103,7 @@ pub struct CallInsights {
     sentiment: SentimentStage,
     phrases: KeyPhraseStage,
     rules: RuleStage,
+    assist: AssistStage,
 }
 
 impl CallStages for CallInsights {
@@ -100,6 +126,7 @@ impl CallStages for CallInsights {
             };
             self.sentiment.apply(segment, &vector);
             self.phrases.apply(segment, &vector).await;
+            self.assist.remember(vector);
         })
     }
 
@@ -109,6 +136,14 @@ impl CallStages for CallInsights {
         segment: &'a NewCallSegment,
     ) -> BoxFuture<'a, Vec<NewRuleHit>> {
         Box::pin(std::future::ready(self.rules.apply(seq, segment)))
+    }
+
+    fn assist<'a>(
+        &'a mut self,
+        seq: u32,
+        segment: &'a NewCallSegment,
+    ) -> BoxFuture<'a, Option<Assistance>> {
+        Box::pin(self.assist.apply(seq, segment))
     }
 }
 

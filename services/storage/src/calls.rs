@@ -5,7 +5,7 @@ mod rows;
 mod validate;
 
 use crate::error::{Result, StoreError, corrupt};
-use crate::types::{CallRecord, CallSegmentRecord, CallStart, NewCallSegment};
+use crate::types::{CallFilter, CallRecord, CallSegmentRecord, CallStart, NewCallSegment};
 use crate::{Store, now, sql_limit};
 use rows::{CallRow, SegmentRow};
 use validate::{format_of, sql_ms, validate_segment, validate_start};
@@ -222,11 +222,16 @@ impl Store {
         row.ok_or_else(|| call_not_found(id))?.into_record()
     }
 
-    /// Most recently started calls first, at most `limit`, for dashboards.
-    pub async fn list_calls(&self, limit: u32) -> Result<Vec<CallRecord>> {
-        let rows: Vec<CallRow> = on_pool!(self, pool => sqlx::query_as(
-            concat!(call_select!(), " ORDER BY c.started_at DESC, c.id DESC LIMIT $1"),
-        )
+    /// Most recently started calls first, at most `limit`, of one agent and/or in one status
+    /// when `filter` says (an agent's workspace, the live wall).
+    pub async fn list_calls(&self, filter: &CallFilter, limit: u32) -> Result<Vec<CallRecord>> {
+        let rows: Vec<CallRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            call_select!(),
+            " WHERE ($1 IS NULL OR c.agent_id = $1) AND ($2 IS NULL OR c.status = $2) \
+             ORDER BY c.started_at DESC, c.id DESC LIMIT $3"
+        ))
+        .bind(filter.agent_id.as_deref())
+        .bind(filter.status.as_deref())
         .bind(sql_limit(limit))
         .fetch_all(pool)
         .await)?;

@@ -13,12 +13,17 @@
 //!   [`Store::list_tokens`], [`Store::count_tokens_with_role`]
 //! - sessions and transcripts: [`Store::create_session`], [`Store::get_session`],
 //!   [`Store::append_turn`], [`Store::transcript`], [`Store::list_sessions`]
-//! - missed utterances: [`Store::record_missed`], [`Store::list_missed`]
+//! - chats handed to a person: [`Store::request_handoff`], [`Store::take_handoff`],
+//!   [`Store::close_handoff`], [`Store::handoff`], [`Store::list_handoffs`]
+//! - missed utterances (chats' and calls'): [`Store::record_missed`], [`Store::list_missed`],
+//!   [`Store::call_missed`]
 //! - bot versions: [`Store::save_bot_version`], [`Store::active_bot_version`],
 //!   [`Store::activate_bot_version`], [`Store::list_bot_versions`]
 //! - live calls: [`Store::start_call`], [`Store::append_call_segment`],
 //!   [`Store::update_call_audio`], [`Store::end_call`], [`Store::get_call`], [`Store::list_calls`],
 //!   [`Store::call_segments`], [`Store::mark_live_calls_incomplete`]
+//! - rules and assist on calls: [`Store::record_rule_hit`], [`Store::call_rule_hits`],
+//!   [`Store::record_suggestions`], [`Store::suggestion_feedback`], [`Store::call_suggestions`]
 //! - health: [`Store::ping`]
 //!
 //! Times are UTC and stored with microsecond precision (what PostgreSQL keeps); ids are UUID v7
@@ -48,8 +53,10 @@ macro_rules! on_pool {
 mod bots;
 mod calls;
 mod error;
+mod handoffs;
 mod rule_hits;
 mod sessions;
+mod suggestions;
 mod tokens;
 mod types;
 
@@ -58,10 +65,12 @@ mod tests;
 
 pub use error::{Result, StoreError};
 pub use types::{
-    ALERT_SEVERITIES, BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallRecord,
-    CallSegmentRecord, CallStart, MISSED_REASONS, MissedRecord, MissedUtterance, NewCallSegment,
-    NewRuleHit, RedactionRecord, Role, RuleHitRecord, SOURCE_KINDS, SegmentInsights,
-    SegmentSentiment, SessionRecord, Speaker, TokenInfo, TurnRecord,
+    ALERT_SEVERITIES, BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallFilter,
+    CallRecord, CallSegmentRecord, CallStart, Handoff, HandoffFilter, HandoffState, MISSED_REASONS,
+    MissedOrigin, MissedRecord, MissedUtterance, NewCallSegment, NewRuleHit, NewSuggestion,
+    RedactionRecord, Role, RuleHitRecord, SOURCE_KINDS, SUGGESTION_FEEDBACK, SUGGESTION_KINDS,
+    SegmentInsights, SegmentSentiment, SessionRecord, Speaker, SuggestionRecord, TokenInfo,
+    TurnRecord,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

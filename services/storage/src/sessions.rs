@@ -4,7 +4,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::error::{Result, StoreError, corrupt};
 use crate::types::{
-    MISSED_REASONS, MissedRecord, MissedUtterance, SOURCE_KINDS, SessionRecord, Speaker, TurnRecord,
+    CALL_SPEAKERS, MISSED_REASONS, MissedOrigin, MissedRecord, MissedUtterance, SOURCE_KINDS,
+    SessionRecord, Speaker, TurnRecord,
 };
 use crate::{Store, new_id, now, sql_limit};
 
@@ -37,6 +38,7 @@ impl SessionRow {
 
 #[derive(sqlx::FromRow)]
 struct TurnRow {
+    agent_id: Option<String>,
     speaker: String,
     text: String,
     source_kind: Option<String>,
@@ -65,14 +67,18 @@ impl TurnRow {
             document_id: self.document_id,
             latency_ms,
             at: self.at,
+            agent_id: self.agent_id,
         })
     }
 }
 
 #[derive(sqlx::FromRow)]
-struct MissedRow {
+pub(crate) struct MissedRow {
     id: String,
-    session_id: String,
+    session_id: Option<String>,
+    call_id: Option<String>,
+    call_seq: Option<i64>,
+    speaker: Option<String>,
     bot: String,
     text: String,
     best_guesses: String,
@@ -81,19 +87,46 @@ struct MissedRow {
     at: DateTime<Utc>,
 }
 
+/// The columns of a [`MissedRow`], chats' and calls' alike (a call's carries its own bot); a
+/// macro so queries can `concat!` their own clauses onto it.
+macro_rules! missed_select {
+    () => {
+        "SELECT m.id, m.session_id, m.call_id, m.call_seq, m.speaker, \
+         COALESCE(s.bot, m.bot) AS bot, m.text, m.best_guesses, m.reason, m.status, m.at \
+         FROM missed_utterances m LEFT JOIN sessions s ON s.id = m.session_id"
+    };
+}
+pub(crate) use missed_select;
+
 impl MissedRow {
-    fn into_record(self) -> Result<MissedRecord> {
+    pub(crate) fn into_record(self) -> Result<MissedRecord> {
         let best_guesses = serde_json::from_str(&self.best_guesses).map_err(|e| {
             corrupt(format!(
                 "missed utterance {} has bad best_guesses: {e}",
                 self.id
             ))
         })?;
+        let origin = match (self.session_id, self.call_id, self.call_seq, self.speaker) {
+            (Some(session_id), None, _, _) => MissedOrigin::Chat { session_id },
+            (None, Some(call_id), Some(seq), Some(speaker)) => MissedOrigin::Call {
+                seq: u32::try_from(seq)
+                    .map_err(|_| corrupt(format!("missed utterance {} has seq {seq}", self.id)))?,
+                call_id,
+                speaker,
+                bot: self.bot.clone(),
+            },
+            _ => {
+                return Err(corrupt(format!(
+                    "missed utterance {} has neither a session nor a call segment",
+                    self.id
+                )));
+            }
+        };
         Ok(MissedRecord {
             id: self.id,
             bot: self.bot,
             utterance: MissedUtterance {
-                session_id: self.session_id,
+                origin,
                 text: self.text,
                 best_guesses,
                 reason: self.reason,
@@ -104,11 +137,16 @@ impl MissedRow {
     }
 }
 
-fn session_not_found(id: &str) -> StoreError {
+pub(crate) fn session_not_found(id: &str) -> StoreError {
     StoreError::NotFound(format!("session {id:?}"))
 }
 
 fn validate_turn(turn: &TurnRecord) -> Result<()> {
+    if (turn.speaker == Speaker::Agent) != turn.agent_id.is_some() {
+        return Err(StoreError::Invalid(
+            "an agent's turn names its agent_id, and only an agent's turn does".into(),
+        ));
+    }
     if let Some(kind) = &turn.source_kind
         && !SOURCE_KINDS.contains(&kind.as_str())
     {
@@ -137,6 +175,18 @@ fn validate_missed(missed: &MissedUtterance) -> Result<()> {
         return Err(StoreError::Invalid(format!(
             "best guess {label:?} has score {score}, not a finite number"
         )));
+    }
+    if let MissedOrigin::Call { speaker, bot, .. } = &missed.origin {
+        if !CALL_SPEAKERS.contains(&speaker.as_str()) {
+            return Err(StoreError::Invalid(format!(
+                "speaker {speaker:?} is not one of {CALL_SPEAKERS:?}"
+            )));
+        }
+        if bot.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "a call's missed utterance needs its bot".into(),
+            ));
+        }
     }
     Ok(())
 }
@@ -221,9 +271,9 @@ impl Store {
             for turn in turns {
                 seq = sqlx::query_scalar(
                     "INSERT INTO turns (session_id, seq, speaker, text, source_kind, intent, \
-                     confidence, document_id, latency_ms, at) \
+                     confidence, document_id, latency_ms, at, agent_id) \
                      VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = $1), \
-                     $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
+                     $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
                 )
                 .bind(session_id)
                 .bind(turn.speaker.as_str())
@@ -234,6 +284,7 @@ impl Store {
                 .bind(&turn.document_id)
                 .bind(turn.latency_ms.map(i64::from))
                 .bind(turn.at.trunc_subsecs(6))
+                .bind(&turn.agent_id)
                 .fetch_one(&mut *tx)
                 .await?;
             }
@@ -246,8 +297,8 @@ impl Store {
     /// The session's turns in the order they were appended; `NotFound` if the session is unknown.
     pub async fn transcript(&self, session_id: &str) -> Result<Vec<TurnRecord>> {
         let rows: Vec<TurnRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT speaker, text, source_kind, intent, confidence, document_id, latency_ms, at \
-             FROM turns WHERE session_id = $1 ORDER BY seq",
+            "SELECT speaker, agent_id, text, source_kind, intent, confidence, document_id, \
+             latency_ms, at FROM turns WHERE session_id = $1 ORDER BY seq",
         )
         .bind(session_id)
         .fetch_all(pool)
@@ -259,40 +310,83 @@ impl Store {
     }
 
     /// Keeps an utterance the bot could not answer, for later triage; returns its id.
-    /// `NotFound` (nothing written) if the session does not exist.
+    /// `NotFound` (nothing written) if its session or call segment does not exist.
     pub async fn record_missed(&self, missed: &MissedUtterance) -> Result<String> {
         validate_missed(missed)?;
         let id = new_id();
         let guesses = serde_json::to_string(&missed.best_guesses)
             .map_err(|e| StoreError::Invalid(format!("best_guesses cannot be encoded: {e}")))?;
-        // INSERT … SELECT writes nothing when the session is missing, without a second query.
-        let inserted = on_pool!(self, pool => sqlx::query(
-            "INSERT INTO missed_utterances (id, session_id, text, best_guesses, reason, at) \
-             SELECT $1, id, $3, $4, $5, $6 FROM sessions WHERE id = $2",
-        )
-        .bind(&id)
-        .bind(&missed.session_id)
-        .bind(&missed.text)
-        .bind(&guesses)
-        .bind(&missed.reason)
-        .bind(missed.at.trunc_subsecs(6))
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let at = missed.at.trunc_subsecs(6);
+        let inserted = match &missed.origin {
+            // INSERT … SELECT writes nothing when the session is missing, without a second query.
+            MissedOrigin::Chat { session_id } => on_pool!(self, pool => sqlx::query(
+                "INSERT INTO missed_utterances (id, session_id, text, best_guesses, reason, at) \
+                 SELECT $1, id, $3, $4, $5, $6 FROM sessions WHERE id = $2",
+            )
+            .bind(&id)
+            .bind(session_id)
+            .bind(&missed.text)
+            .bind(&guesses)
+            .bind(&missed.reason)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())),
+            MissedOrigin::Call {
+                call_id,
+                seq,
+                speaker,
+                bot,
+            } => on_pool!(self, pool => sqlx::query(
+                "INSERT INTO missed_utterances (id, call_id, call_seq, speaker, bot, text, \
+                 best_guesses, reason, at) \
+                 SELECT $1, call_id, seq, $4, $5, $6, $7, $8, $9 FROM call_segments \
+                 WHERE call_id = $2 AND seq = $3",
+            )
+            .bind(&id)
+            .bind(call_id)
+            .bind(i64::from(*seq))
+            .bind(speaker)
+            .bind(bot)
+            .bind(&missed.text)
+            .bind(&guesses)
+            .bind(&missed.reason)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())),
+        }?;
         if inserted == 0 {
-            return Err(session_not_found(&missed.session_id));
+            return Err(match &missed.origin {
+                MissedOrigin::Chat { session_id } => session_not_found(session_id),
+                MissedOrigin::Call { call_id, seq, .. } => {
+                    StoreError::NotFound(format!("call {call_id:?} segment {seq}"))
+                }
+            });
         }
         Ok(id)
     }
 
+    /// A chat's missed utterances in the order they were said (the bot's guesses, for the agent
+    /// who takes the chat over).
+    pub async fn session_missed(&self, session_id: &str) -> Result<Vec<MissedRecord>> {
+        let rows: Vec<MissedRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            missed_select!(),
+            " WHERE m.session_id = $1 ORDER BY m.at, m.id"
+        ))
+        .bind(session_id)
+        .fetch_all(pool)
+        .await)?;
+        rows.into_iter().map(MissedRow::into_record).collect()
+    }
+
     /// Newest missed utterances first, optionally for one bot only, at most `limit`.
     pub async fn list_missed(&self, bot: Option<&str>, limit: u32) -> Result<Vec<MissedRecord>> {
-        let rows: Vec<MissedRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT m.id, m.session_id, s.bot, m.text, m.best_guesses, m.reason, m.status, m.at \
-             FROM missed_utterances m JOIN sessions s ON s.id = m.session_id \
-             WHERE ($1 IS NULL OR s.bot = $1) \
-             ORDER BY m.at DESC, m.id DESC LIMIT $2",
-        )
+        let rows: Vec<MissedRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            missed_select!(),
+            " WHERE ($1 IS NULL OR COALESCE(s.bot, m.bot) = $1) \
+             ORDER BY m.at DESC, m.id DESC LIMIT $2"
+        ))
         .bind(bot)
         .bind(sql_limit(limit))
         .fetch_all(pool)

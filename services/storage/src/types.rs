@@ -98,6 +98,8 @@ pub enum Speaker {
     Visitor,
     /// The bot's reply.
     Bot,
+    /// A person who took the chat over from the bot (see [`TurnRecord::agent_id`]).
+    Agent,
 }
 
 impl Speaker {
@@ -106,6 +108,7 @@ impl Speaker {
         match self {
             Speaker::Visitor => "visitor",
             Speaker::Bot => "bot",
+            Speaker::Agent => "agent",
         }
     }
 
@@ -113,6 +116,7 @@ impl Speaker {
         match s {
             "visitor" => Some(Speaker::Visitor),
             "bot" => Some(Speaker::Bot),
+            "agent" => Some(Speaker::Agent),
             _ => None,
         }
     }
@@ -140,21 +144,99 @@ pub struct TurnRecord {
     pub latency_ms: Option<u32>,
     /// When it was said (stored with microsecond precision).
     pub at: DateTime<Utc>,
+    /// The agent who said it: set exactly for [`Speaker::Agent`] turns.
+    pub agent_id: Option<String>,
 }
 
-/// Allowed values of [`MissedUtterance::reason`].
-pub const MISSED_REASONS: [&str; 2] = ["handoff", "low_confidence"];
+/// Where a chat the bot handed to a person stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffState {
+    /// In the queue: no agent has taken it yet; the bot stays out.
+    Waiting,
+    /// An agent took it; the bot stays out until they close it.
+    WithAgent,
+    /// The agent closed it; the bot answers again.
+    Closed,
+}
 
-/// A visitor message the bot could not answer well, kept for the improvement loop.
+impl HandoffState {
+    /// Stable snake_case name stored in the database and shown on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoffState::Waiting => "waiting",
+            HandoffState::WithAgent => "with_agent",
+            HandoffState::Closed => "closed",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        match s {
+            "waiting" => Some(HandoffState::Waiting),
+            "with_agent" => Some(HandoffState::WithAgent),
+            "closed" => Some(HandoffState::Closed),
+            _ => None,
+        }
+    }
+
+    /// Whether a person holds the chat (or is about to): the bot must not answer.
+    pub fn is_open(self) -> bool {
+        self != HandoffState::Closed
+    }
+}
+
+/// A chat handed to a person, as the queue and the agent's workspace show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handoff {
+    pub session_id: String,
+    pub bot: String,
+    pub state: HandoffState,
+    /// The agent who took it (kept after closing, for the record).
+    pub agent_id: Option<String>,
+    /// Why the bot handed it off ("no_match", "slot_not_provided", or a visitor's request).
+    pub reason: String,
+    /// When it entered its current state.
+    pub since: DateTime<Utc>,
+    /// When the conversation started.
+    pub started_at: DateTime<Utc>,
+}
+
+/// Which handoffs [`crate::Store::list_handoffs`] lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HandoffFilter {
+    /// Only handoffs in this state.
+    pub state: Option<HandoffState>,
+    /// Only handoffs taken by this agent.
+    pub agent_id: Option<String>,
+}
+
+/// Allowed values of [`MissedUtterance::reason`]: a chat handed off or answered from knowledge
+/// only, or a caller's words that neither an intent nor an article matched.
+pub const MISSED_REASONS: [&str; 3] = ["handoff", "low_confidence", "no_match"];
+
+/// Where a missed utterance was said, so the review shows it in its conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MissedOrigin {
+    /// A chat session (must exist); its bot is the session's.
+    Chat { session_id: String },
+    /// A call's segment (must exist), said by `speaker`, missed by `bot`.
+    Call {
+        call_id: String,
+        seq: u32,
+        speaker: String,
+        bot: String,
+    },
+}
+
+/// Something a visitor or caller said that the bot could not answer well, kept for the
+/// improvement loop.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MissedUtterance {
-    /// Session it happened in (must exist).
-    pub session_id: String,
-    /// What the visitor said.
+    pub origin: MissedOrigin,
+    /// What was said (redacted).
     pub text: String,
     /// Best candidate intents/answers with scores (scores must be finite).
     pub best_guesses: Vec<(String, f32)>,
-    /// "handoff" or "low_confidence" (see [`MISSED_REASONS`]).
+    /// One of [`MISSED_REASONS`].
     pub reason: String,
     /// When it happened (stored with microsecond precision).
     pub at: DateTime<Utc>,
@@ -218,6 +300,15 @@ pub struct CallStart {
     pub encoding: String,
     /// Who speaks on each channel, by channel index ("customer"/"agent").
     pub channel_roles: Vec<String>,
+}
+
+/// Which calls [`crate::Store::list_calls`] lists; the default is every call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallFilter {
+    /// Only this agent's calls.
+    pub agent_id: Option<String>,
+    /// Only calls in this status (see [`CALL_STATUSES`]).
+    pub status: Option<String>,
 }
 
 /// A stored call with where its audio stands, so a reconnect knows where to continue.
@@ -304,6 +395,47 @@ pub struct NewRuleHit {
     pub description: String,
     /// The segment that made it match.
     pub seq: u32,
+}
+
+/// Allowed values of [`NewSuggestion::kind`].
+pub const SUGGESTION_KINDS: &[&str] = &["intent", "knowledge"];
+
+/// Allowed values of an agent's verdict on a suggestion.
+pub const SUGGESTION_FEEDBACK: &[&str] = &["used", "not_helpful"];
+
+/// Something the bot offered the agent for a customer's segment, as the sink records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSuggestion {
+    /// The segment it answers.
+    pub seq: u32,
+    /// Place among the segment's suggestions, best first (0-based).
+    pub rank: u32,
+    /// The bot that made it.
+    pub bot: String,
+    /// "intent" or "knowledge" (see [`SUGGESTION_KINDS`]).
+    pub kind: String,
+    /// The intent's name, or the article's document id.
+    pub reference: String,
+    /// What the agent sees as its heading: the intent or the article title.
+    pub title: String,
+    /// The reply to read out, or the article's text.
+    pub text: String,
+    /// Intent confidence or knowledge score, 0..=1.
+    pub score: f32,
+}
+
+/// A stored suggestion with the agent's verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuggestionRecord {
+    /// Stable id (UUID v7), which the agent's feedback names.
+    pub id: String,
+    pub suggestion: NewSuggestion,
+    /// "used" or "not_helpful" once the agent said (see [`SUGGESTION_FEEDBACK`]).
+    pub feedback: Option<String>,
+    /// Who gave the feedback (the token's name).
+    pub feedback_by: Option<String>,
+    pub feedback_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A stored rule hit.

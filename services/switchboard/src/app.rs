@@ -11,7 +11,7 @@ use switchboard_embeddings::{
     CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder,
 };
 use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
-use switchboard_insights::Insights;
+use switchboard_insights::{AssistBots, Insights};
 use switchboard_knowledge::Knowledge;
 use switchboard_storage::Store;
 
@@ -57,6 +57,18 @@ pub fn load_rules(config: &Config) -> anyhow::Result<Rules> {
     })?;
     tracing::info!(rules = set.len(), dir = %config.rules_dir.display(), "call rules loaded");
     Ok(Rules::new(set))
+}
+
+/// Which bot assists which agent's calls.
+fn assist_bots(config: &Config) -> AssistBots {
+    let default = match config.insights.assist_bot.as_str() {
+        "" => config.default_bot.clone(),
+        bot => bot.to_string(),
+    };
+    AssistBots {
+        default,
+        by_agent: config.insights.assist_bots.clone().into_iter().collect(),
+    }
 }
 
 /// Trains the sentiment head on the built-in sentences and `insights.sentiment_training`
@@ -108,18 +120,20 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let sentiment = Arc::new(train_sentiment(config, embedder.as_ref())?);
     save_embedding_cache(config, &cached);
     let rules = Arc::new(load_rules(config)?);
-    let insights = Arc::new(
-        Insights::new(redactor.clone(), queue.clone(), sentiment).with_rules(rules.clone()),
-    );
     let chat = Arc::new(ChatService::new(
         registry,
         knowledge.clone(),
-        queue,
+        queue.clone(),
         knowledge_queue,
         store.clone(),
         bus.clone(),
-        redactor,
+        redactor.clone(),
     ));
+    let insights = Arc::new(
+        Insights::new(redactor, queue, sentiment)
+            .with_rules(rules.clone())
+            .with_assist(chat.clone(), assist_bots(config)),
+    );
     Ok(App {
         store,
         knowledge_embedder,

@@ -1,5 +1,6 @@
 //! Configuration: defaults, then a TOML file, then `SWITCHBOARD_*` variables, then flags.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -54,7 +55,7 @@ pub struct Config {
     pub insights: InsightsConfig,
 }
 
-/// Redaction and sentiment, for calls and chat alike.
+/// Redaction and sentiment, for calls and chat alike; which bot assists agents on calls.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct InsightsConfig {
@@ -65,6 +66,11 @@ pub struct InsightsConfig {
     /// Labelled `text,label` CSV files the sentiment head trains on besides the built-in
     /// contact-center sentences (e.g. SST movie-review sentences; embedded once, then cached).
     pub sentiment_training: Vec<PathBuf>,
+    /// The bot whose intents and knowledge assist agents on calls (empty: `default_bot`).
+    pub assist_bot: String,
+    /// Agent id → the bot that assists that agent's calls, e.g. a team with its own bot
+    /// (`[insights.assist_bots]` in the TOML file).
+    pub assist_bots: BTreeMap<String, String>,
 }
 
 impl Default for InsightsConfig {
@@ -75,6 +81,8 @@ impl Default for InsightsConfig {
                 .map(|k| k.as_str().to_string())
                 .collect(),
             sentiment_training: Vec::new(),
+            assist_bot: String::new(),
+            assist_bots: BTreeMap::new(),
         }
     }
 }
@@ -182,6 +190,7 @@ const KEYS: &[&str] = &[
     "asr__pypi_index",
     "insights__redact",
     "insights__sentiment_training",
+    "insights__assist_bot",
 ];
 
 impl Default for Config {

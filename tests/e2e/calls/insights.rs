@@ -180,22 +180,7 @@ async fn redacted_and_scored(backend: Backend) -> anyhow::Result<()> {
 /// its insights and alerts, on the other node's live feed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn insights_and_alerts_reach_every_node_over_nats() -> anyhow::Result<()> {
-    let nats = (
-        "SWITCHBOARD_EVENT_BUS".to_string(),
-        "nats://127.0.0.1:4222".to_string(),
-    );
-    let first = Server::start_with(Start {
-        extra_env: vec![nats.clone()],
-        ..Start::sample(Backend::Postgres)
-    })
-    .await?;
-    let second = Server::start_with(Start {
-        extra_env: vec![nats],
-        database_url: Some(first.database_url.clone()),
-        admin: Some(first.admin.clone()),
-        ..Start::sample(Backend::Postgres)
-    })
-    .await?;
+    let (first, second) = Server::two_nodes().await?;
     let agent = first.token("agent").await?;
     let staged = StagedCall::load("call_02_bill_dispute_frustrated")?;
     let id = unique_id("nats");

@@ -74,7 +74,60 @@ async fn real_lca_call(backend: Backend) -> anyhow::Result<()> {
         degraded.is_empty(),
         "no stage failed on the real call: {degraded:?}"
     );
+    assert_enriched(&call, &events);
     Ok(())
+}
+
+/// The live stages ran on every final of the real call: scored, and each customer final of a
+/// few words answered by the bot (suggestions) or kept as missed, never both, all of it stored.
+fn assert_enriched(call: &Value, events: &[Value]) {
+    let segments = transcript(call);
+    for s in &segments {
+        let label = s["sentiment"]["label"].as_str().unwrap_or("");
+        assert!(["negative", "neutral", "positive"].contains(&label), "{s}");
+    }
+    let answered = |kind: &str| -> Vec<u64> {
+        let seqs = events.iter().filter(|e| e["type"] == kind);
+        seqs.map(|e| e["seq"].as_u64().unwrap()).collect()
+    };
+    let (suggested, missed) = (answered("suggestions"), answered("missed"));
+    assert!(suggested.iter().all(|s| !missed.contains(s)), "{events:?}");
+    let words = |s: &Value| {
+        let text = s["text"].as_str().unwrap_or("");
+        let spoken = text.split_whitespace().filter(|w| !w.starts_with('['));
+        spoken
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    };
+    for s in segments
+        .iter()
+        .filter(|s| s["speaker"] == "customer" && words(s) >= 3)
+    {
+        let seq = s["seq"].as_u64().unwrap();
+        assert!(
+            suggested.contains(&seq) || missed.contains(&seq),
+            "not assisted: {s}"
+        );
+    }
+    for s in segments.iter().filter(|s| s["speaker"] == "agent") {
+        let seq = s["seq"].as_u64().unwrap();
+        assert!(
+            !suggested.contains(&seq) && !missed.contains(&seq),
+            "agent words assisted: {s}"
+        );
+    }
+    assert_eq!(
+        call["missed"].as_array().unwrap().len(),
+        missed.len(),
+        "{call}"
+    );
+    let stored: Vec<u64> = call["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seq"].as_u64().unwrap())
+        .collect();
+    assert!(suggested.iter().all(|s| stored.contains(s)), "{call}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

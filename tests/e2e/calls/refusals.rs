@@ -72,15 +72,15 @@ async fn bad_call_streams_are_closed_with_precise_codes() -> anyhow::Result<()> 
         .await?,
         Some(403)
     );
-    assert_eq!(
-        upgrade_refusal(&format!(
-            "{}/v1/calls/live?token={}",
-            server.ws_url(),
-            server.widget
-        ))
-        .await?,
-        Some(403)
-    );
+    // The staff feeds: calls (sidebar, live view) and chats (the handoff queue).
+    for feed in ["/v1/calls/live", "/v1/chat/live"] {
+        let url = format!("{}{feed}", server.ws_url());
+        assert_eq!(upgrade_refusal(&url).await?, Some(401), "{feed}");
+        let bad = format!("{url}?token=not-a-token");
+        assert_eq!(upgrade_refusal(&bad).await?, Some(401), "{feed}");
+        let client = format!("{url}?token={}", server.widget);
+        assert_eq!(upgrade_refusal(&client).await?, Some(403), "{feed}");
+    }
 
     // Refused before a call exists: nothing is stored.
     let (code, reason) = lca_close(&server, &agent, &[Frame::Audio(silence(20))]).await?;

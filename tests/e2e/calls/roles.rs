@@ -67,5 +67,39 @@ async fn agents_see_only_their_own_calls() -> anyhow::Result<()> {
     for id in [&own, &other] {
         assert_eq!(server.call_status(&supervisor, id).await?, 200);
     }
+    // The call list is the agent's own; supervisors list every call, by status if they ask.
+    let listed = |calls: Value| -> Vec<String> {
+        let ids = calls.as_array().unwrap().iter();
+        ids.map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(
+        listed(server.get_json("/v1/calls", &mine).await?),
+        [own.clone()]
+    );
+    let everyone = listed(
+        server
+            .get_json("/v1/calls?status=completed", &supervisor)
+            .await?,
+    );
+    assert_eq!(everyone, [own.clone(), other.clone()]);
+    assert!(
+        listed(
+            server
+                .get_json("/v1/calls?status=live", &supervisor)
+                .await?
+        )
+        .is_empty()
+    );
+    let bad = server
+        .http()
+        .get(format!("{}/v1/calls?status=ringing", server.url))
+        .bearer_auth(&supervisor)
+        .send()
+        .await?;
+    assert_eq!(bad.status().as_u16(), 400);
+    assert!(bad.text().await?.contains("ringing"));
+    // A token says whom it speaks for (the pages ask before they connect).
+    let me: Value = server.get_json("/v1/me", &mine).await?;
+    assert_eq!(me, json!({"name": TEST_AGENT, "role": "agent"}));
     Ok(())
 }

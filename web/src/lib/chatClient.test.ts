@@ -38,6 +38,7 @@ function harness(sessionId: string | null = null) {
     state: (s) => log.push(`state:${s}`),
     session: (m, resumed) => log.push(`session:${m.session_id}:${resumed}`),
     reply: (m) => log.push(`reply:${m.text}`),
+    person: (m) => log.push(`person:${m.type}:${m.agent ?? ""}`),
     error: (m) => log.push(`error:${m.code}`),
   };
   const client = new ChatClient({
@@ -109,6 +110,25 @@ describe("ChatClient", () => {
     sockets[0].receive("{nope");
     sockets[0].receive({ type: "reply", session_id: "s1", turn: 1, text: "ok", source: { kind: "handoff", reason: "r" }, latency_ms: 1 });
     expect(log.slice(-2)).toEqual(["error:protocol", "reply:ok"]);
+    expect(client.state).toBe("open");
+  });
+
+  test("passes on what the gateway says about the person and skips frame types it does not know", () => {
+    const { client, sockets, log } = harness();
+    client.start();
+    sockets[0].open();
+    sockets[0].receive(session("s1"));
+    sockets[0].receive({ type: "delivered", agent: null });
+    sockets[0].receive({ type: "pong" });
+    sockets[0].receive({ type: "agent_joined", agent: "agent-7" });
+    sockets[0].receive({ type: "agent_message", agent: "agent-7", text: "Hello" });
+    sockets[0].receive({ type: "agent_left", agent: "agent-7" });
+    expect(log.slice(3)).toEqual([
+      "person:delivered:",
+      "person:agent_joined:agent-7",
+      "person:agent_message:agent-7",
+      "person:agent_left:agent-7",
+    ]);
     expect(client.state).toBe("open");
   });
 

@@ -2,6 +2,7 @@
 
 import {
   type ErrorMessage,
+  type PersonMessage,
   type ReplyMessage,
   type SessionMessage,
   ProtocolError,
@@ -28,6 +29,8 @@ export interface ChatClientEvents {
   /** `resumed` is true when the gateway continued the conversation we asked for. */
   session(message: SessionMessage, resumed: boolean): void;
   reply(message: ReplyMessage): void;
+  /** About the person the chat was handed to: delivery acks, joining, their words, leaving. */
+  person(message: PersonMessage): void;
   error(message: ErrorMessage): void;
 }
 
@@ -147,6 +150,7 @@ export class ChatClient {
       this.opts.events.error({ type: "error", code: "protocol", message: `Unexpected reply from the server: ${detail}` });
       return;
     }
+    if (message === null) return; // a newer server's frame this widget does not know
     switch (message.type) {
       case "session": {
         const resumed = this.sessionIdValue !== null && this.sessionIdValue === message.session_id;
@@ -168,6 +172,8 @@ export class ChatClient {
         }
         this.opts.events.error(message);
         break;
+      default:
+        this.opts.events.person(message);
     }
   }
 

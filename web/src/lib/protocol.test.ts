@@ -34,10 +34,30 @@ describe("parseServerMessage", () => {
     });
   });
 
+  test("reads what the gateway says about the person a chat was handed to", () => {
+    expect(parseServerMessage('{"type":"delivered","agent":null}')).toEqual({ type: "delivered", agent: null });
+    expect(parseServerMessage('{"type":"delivered","agent":"agent-7"}')).toEqual({ type: "delivered", agent: "agent-7" });
+    expect(parseServerMessage('{"type":"agent_joined","agent":"agent-7"}')).toEqual({ type: "agent_joined", agent: "agent-7" });
+    expect(parseServerMessage('{"type":"agent_message","agent":"agent-7","text":"Hello"}')).toEqual({
+      type: "agent_message",
+      agent: "agent-7",
+      text: "Hello",
+    });
+    expect(parseServerMessage('{"type":"agent_left","agent":"agent-7"}')).toEqual({ type: "agent_left", agent: "agent-7" });
+    expect(parseServerMessage('{"type":"agent_left"}')).toEqual({ type: "agent_left", agent: null });
+  });
+
+  test("skips frame types it does not know, so a newer server does not break the widget", () => {
+    expect(parseServerMessage('{"type":"pong"}')).toBeNull();
+    expect(parseServerMessage('{"type":"party","confetti":true}')).toBeNull();
+  });
+
   test.each([
     ["not json", "frame is not JSON"],
     ["[1,2]", "frame is not a JSON object"],
-    ['{"type":"party"}', 'unknown frame type "party"'],
+    ['{"kind":"reply"}', 'field "type" must be a string'],
+    ['{"type":"agent_message","agent":"agent-7"}', 'field "text" must be a string'],
+    ['{"type":"agent_joined","agent":null}', 'field "agent" must be a string'],
     ['{"type":"error","code":7,"message":"m"}', 'field "code" must be a string'],
     [
       '{"type":"reply","session_id":"s","turn":1,"text":"t","source":{"kind":"magic"},"latency_ms":1}',

@@ -1,5 +1,7 @@
 // Wire types of the chat websocket (`/v1/chat`), kept in one place so every page agrees with the gateway.
 
+import { ProtocolError, isObject, num, optStr, parseObject, str } from "./json";
+
 /** Longest visitor message the gateway accepts, so the UI can warn before the server refuses. */
 export const MAX_MESSAGE_CHARS = 2000;
 
@@ -35,8 +37,36 @@ export interface ErrorMessage {
   message: string;
 }
 
-/** Everything the gateway may send. */
-export type ServerMessage = SessionMessage | ReplyMessage | ErrorMessage;
+/** Answer to a visitor message the bot did not see: it went to the agent holding the chat, or to the queue (`agent` null). */
+export interface DeliveredMessage {
+  type: "delivered";
+  agent: string | null;
+}
+
+/** A person took the chat over (also resent on reconnect while they hold it). */
+export interface AgentJoinedMessage {
+  type: "agent_joined";
+  agent: string;
+}
+
+/** The person's words to the visitor (already redacted). */
+export interface AgentTextMessage {
+  type: "agent_message";
+  agent: string;
+  text: string;
+}
+
+/** The person closed the chat; from now on the bot answers again. */
+export interface AgentLeftMessage {
+  type: "agent_left";
+  agent: string | null;
+}
+
+/** What the gateway says about the person a chat was handed to. */
+export type PersonMessage = DeliveredMessage | AgentJoinedMessage | AgentTextMessage | AgentLeftMessage;
+
+/** Everything the gateway may send that the widget acts on. */
+export type ServerMessage = SessionMessage | ReplyMessage | ErrorMessage | PersonMessage;
 
 /** Everything the browser may send. */
 export interface ClientMessage {
@@ -44,28 +74,7 @@ export interface ClientMessage {
   text: string;
 }
 
-/** Raised for frames that do not match the contract, so a gateway change shows up as a clear error. */
-export class ProtocolError extends Error {}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function str(obj: Json, key: string): string {
-  const value = obj[key];
-  if (typeof value !== "string") throw new ProtocolError(`field "${key}" must be a string`);
-  return value;
-}
-
-function num(obj: Json, key: string): number {
-  const value = obj[key];
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ProtocolError(`field "${key}" must be a number`);
-  }
-  return value;
-}
+export { ProtocolError };
 
 function parseSource(value: unknown): ReplySource {
   if (!isObject(value)) throw new ProtocolError(`field "source" must be an object`);
@@ -87,15 +96,12 @@ function parseSource(value: unknown): ReplySource {
   }
 }
 
-/** Checks one text frame from the gateway against the contract. */
-export function parseServerMessage(raw: string): ServerMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new ProtocolError("frame is not JSON");
-  }
-  if (!isObject(value)) throw new ProtocolError("frame is not a JSON object");
+/**
+ * Checks one text frame from the gateway against the contract; null for a type this widget does
+ * not know (newer servers may add some, e.g. `pong`), so an upgrade never breaks open chats.
+ */
+export function parseServerMessage(raw: string): ServerMessage | null {
+  const value = parseObject(raw);
   const type = str(value, "type");
   switch (type) {
     case "session":
@@ -117,8 +123,16 @@ export function parseServerMessage(raw: string): ServerMessage {
       };
     case "error":
       return { type, code: str(value, "code"), message: str(value, "message") };
+    case "delivered":
+      return { type, agent: optStr(value, "agent") };
+    case "agent_joined":
+      return { type, agent: str(value, "agent") };
+    case "agent_message":
+      return { type, agent: str(value, "agent"), text: str(value, "text") };
+    case "agent_left":
+      return { type, agent: optStr(value, "agent") };
     default:
-      throw new ProtocolError(`unknown frame type "${type}"`);
+      return null;
   }
 }
 

@@ -20,6 +20,10 @@ use crate::staged::StagedCall;
 #[derive(Default)]
 struct Feed {
     finals: HashMap<String, Vec<Final>>,
+    /// Per call: segment seq → its end in the call's audio (ms).
+    ends: HashMap<String, HashMap<u64, u64>>,
+    /// Per call: (seq, arrival) of each `suggestions` / `missed` answer.
+    assists: HashMap<String, Vec<(u64, Instant)>>,
     ended: HashSet<String>,
     lagging: usize,
     skipped: u64,
@@ -35,6 +39,8 @@ pub struct KRun {
     stray: usize,
     /// Sorted, seconds.
     latencies: Vec<f64>,
+    /// End of a customer final's audio sent → its suggestions (or missed) on the feed; sorted, s.
+    assist: Vec<f64>,
     idle_mib: f64,
     peak_mib: f64,
     pacing_lag_ms: f64,
@@ -46,6 +52,8 @@ pub struct KRun {
     lag: f64,
     partials: f64,
     partial_decode: f64,
+    /// Server mean of one assist (intent, else knowledge search with its own embedding), s.
+    assist_cost: f64,
     /// Early finals used as the final / turned into live text when the speaker went on.
     early_used: f64,
     early_resumed: f64,
@@ -61,7 +69,7 @@ impl KRun {
         let l = &self.latencies;
         let mean = l.iter().sum::<f64>() / l.len().max(1) as f64;
         format!(
-            "K {:2}  turns {:3}  no final {:2} (merged {})  p50 {:.2} s  p95 {:.2} s  max {:.2} s  mean {:.2} s | split {} stray {} | RSS idle {:.0} MiB peak {:.0} MiB ({:+.1} MiB/call) | server final queue {:.3} s decode {:.3} s lag {:.3} s; partials {:.0} decode {:.3} s; early finals used {:.0} resumed {:.0} | pacing lag max {:.0} ms, lagging {}, skipped {}{}",
+            "K {:2}  turns {:3}  no final {:2} (merged {})  p50 {:.2} s  p95 {:.2} s  max {:.2} s  mean {:.2} s | assist {} p50 {:.2} s p95 {:.2} s max {:.2} s (server {:.3} s each) | split {} stray {} | RSS idle {:.0} MiB peak {:.0} MiB ({:+.1} MiB/call) | server final queue {:.3} s decode {:.3} s lag {:.3} s; partials {:.0} decode {:.3} s; early finals used {:.0} resumed {:.0} | pacing lag max {:.0} ms, lagging {}, skipped {}{}",
             self.k,
             self.turns,
             self.missed,
@@ -70,6 +78,11 @@ impl KRun {
             self.p95(),
             l.last().copied().unwrap_or(f64::NAN),
             mean,
+            self.assist.len(),
+            quantile(&self.assist, 0.5),
+            quantile(&self.assist, 0.95),
+            self.assist.last().copied().unwrap_or(f64::NAN),
+            self.assist_cost,
             self.split,
             self.stray,
             self.idle_mib,
@@ -96,7 +109,7 @@ impl KRun {
     pub fn row(&self, label: &str) -> String {
         let l = &self.latencies;
         format!(
-            "| {label} | {} | {} | {} ({}) | {:.2} s | {:.2} s | {:.2} s | {:.0} → {:.0} MiB | {:.1} MiB | {:.2} / {:.2} / {:.2} s |",
+            "| {label} | {} | {} | {} ({}) | {:.2} s | {:.2} s | {:.2} s | {:.0} → {:.0} MiB | {:.1} MiB | {:.2} / {:.2} / {:.2} s | {}, {:.2} / {:.2} / {:.2} s |",
             self.k,
             self.turns,
             self.missed,
@@ -109,7 +122,11 @@ impl KRun {
             (self.peak_mib - self.idle_mib) / self.k as f64,
             self.queue,
             self.decode,
-            self.lag
+            self.lag,
+            self.assist.len(),
+            quantile(&self.assist, 0.5),
+            quantile(&self.assist, 0.95),
+            self.assist.last().copied().unwrap_or(f64::NAN),
         )
     }
 }
@@ -215,6 +232,7 @@ pub async fn run_k(
         split: 0,
         stray: 0,
         latencies: Vec::new(),
+        assist: Vec::new(),
         idle_mib: idle,
         peak_mib: peak,
         pacing_lag_ms: 0.0,
@@ -227,11 +245,28 @@ pub async fn run_k(
         partial_decode: f64::NAN,
         early_used: f64::NAN,
         early_resumed: f64::NAN,
+        assist_cost: f64::NAN,
         failures,
     };
     for (i, call_id, sent, lag) in &sent_by_call {
         let call = &calls[i % calls.len()];
         let finals = feed.finals.get(call_id).map(Vec::as_slice).unwrap_or(&[]);
+        let ends = feed.ends.get(call_id);
+        for (seq, arrival) in feed.assists.get(call_id).into_iter().flatten() {
+            let Some(end_ms) = ends.and_then(|e| e.get(seq)) else {
+                continue;
+            };
+            let chunk = (*end_ms / u64::from(args.chunk_ms)) as usize;
+            if let Some(at) = sent.get(chunk.min(sent.len().saturating_sub(1))) {
+                run.assist
+                    .push(arrival.saturating_duration_since(*at).as_secs_f64());
+            }
+        }
+        if call.turns.is_empty() {
+            // An unscripted recording: no turns to score transcription against.
+            run.pacing_lag_ms = run.pacing_lag_ms.max(*lag);
+            continue;
+        }
         let s = score_call(&call.turns, finals, sent, args.chunk_ms);
         if args.verbose {
             let since = |at: Instant| at.saturating_duration_since(sent[0]).as_secs_f64();
@@ -270,6 +305,7 @@ pub async fn run_k(
         }
     }
     run.latencies.sort_by(f64::total_cmp);
+    run.assist.sort_by(f64::total_cmp);
     if let (Some(b), Some(a)) = (before, after) {
         let mean = |name: &str, label: &str| {
             let ((s0, c0), (s1, c1)) = (
@@ -281,6 +317,7 @@ pub async fn run_k(
         run.queue = mean("switchboard_asr_queue_seconds", "kind=\"final\"").0;
         run.decode = mean("switchboard_asr_decode_seconds", "kind=\"final\"").0;
         run.lag = mean("switchboard_asr_final_lag_seconds", "").0;
+        run.assist_cost = mean("switchboard_assist_seconds", "").0;
         (run.partial_decode, run.partials) =
             mean("switchboard_asr_decode_seconds", "kind=\"partial\"");
         let count = |label: &str| {
@@ -316,7 +353,18 @@ where
                     end_ms: num("end_ms"),
                     arrival,
                 };
+                feed.ends
+                    .entry(call_id.clone())
+                    .or_default()
+                    .insert(num("seq"), f.end_ms);
                 feed.finals.entry(call_id).or_default().push(f);
+            }
+            Some("suggestions" | "missed") => {
+                let seq = v["seq"].as_u64().unwrap_or(0);
+                feed.assists
+                    .entry(call_id)
+                    .or_default()
+                    .push((seq, arrival));
             }
             Some("call_ended") => {
                 feed.ended.insert(call_id);

@@ -1,7 +1,9 @@
 //! End-of-utterance latency of live call transcription: streams K staged calls at once into
 //! `/v1/calls/ingest` at real-time pace (200 ms chunks every 200 ms, the WAV as is), listens on
 //! `/v1/calls/live`, and times each scripted turn from the moment the chunk holding its end was
-//! sent to the arrival of its final. Also reads the server's resident memory before and during
+//! sent to the arrival of its final, and each customer final that the call's bot answers (a
+//! `suggestions` or `missed` event) from the chunk holding the final's end (as the server heard
+//! it) to that answer: what the agent's sidebar waits. Also reads the server's resident memory before and during
 //! the calls and, with an admin token, its ASR queue/decode histograms from `/metrics`.
 //!
 //! With `--switchboard BIN` every K gets a fresh server on a temporary SQLite database (so idle
@@ -42,6 +44,9 @@ pub struct Args {
     /// Directory of staged calls (`call_*.wav` + `call_*.json`).
     #[arg(long, default_value = "../shared/data/speech/calls")]
     calls: PathBuf,
+    /// Unscripted recordings streamed first (e.g. the real LCA call): timed for assist only.
+    #[arg(long, value_delimiter = ',')]
+    recordings: Vec<PathBuf>,
     /// Concurrent calls to try, in order.
     #[arg(long, value_delimiter = ',', default_value = "1,2,4,6,8")]
     ks: Vec<usize>,
@@ -68,7 +73,13 @@ pub struct Args {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let calls = Arc::new(staged::load(&args.calls)?);
+    let mut calls = args
+        .recordings
+        .iter()
+        .map(|p| staged::recording(p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    calls.extend(staged::load(&args.calls)?);
+    let calls = Arc::new(calls);
     let env: Vec<String> = std::env::vars()
         .filter(|(k, _)| k.starts_with("SWITCHBOARD_ASR__"))
         .map(|(k, v)| format!("{k}={v}"))
@@ -138,9 +149,9 @@ async fn main() -> anyhow::Result<()> {
         ),
     }
     println!(
-        "\n| config | K | turns | no final (merged) | p50 | p95 | max | RSS idle → peak | per call | final queue / decode / lag (mean) |"
+        "\n| config | K | turns | no final (merged) | p50 | p95 | max | RSS idle → peak | per call | final queue / decode / lag (mean) | assist: segments, p50 / p95 / max |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for r in &runs {
         println!("{}", r.row(&args.label));
     }

@@ -89,6 +89,26 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<StagedCall>> {
     Ok(calls)
 }
 
+/// A recording without a script (e.g. the real LCA call): streamed and timed for assist, but
+/// it has no turns to score transcription latency against.
+pub fn recording(path: &Path) -> anyhow::Result<StagedCall> {
+    let wav = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let (data_offset, sample_rate, channels) =
+        wav_layout(&wav).with_context(|| path.display().to_string())?;
+    Ok(StagedCall {
+        name: path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("recording")
+            .to_string(),
+        wav,
+        data_offset,
+        sample_rate,
+        channels,
+        turns: Vec::new(),
+    })
+}
+
 /// Data offset, sample rate and channel count of a PCM16 WAV file.
 fn wav_layout(wav: &[u8]) -> anyhow::Result<(usize, u32, u16)> {
     anyhow::ensure!(

@@ -4,8 +4,8 @@ mod guards;
 
 use super::Ctx;
 use crate::{
-    CallRecord, CallStart, NewCallSegment, RedactionRecord, SegmentInsights, SegmentSentiment,
-    Store, StoreError,
+    CallFilter, CallRecord, CallStart, NewCallSegment, RedactionRecord, SegmentInsights,
+    SegmentSentiment, Store, StoreError,
 };
 
 pub(super) use guards::{
@@ -274,11 +274,48 @@ pub(super) async fn calls_are_listed_newest_first(ctx: Ctx) {
         .append_call_segment("call-a", &seg("agent", 0, 5, "hi"))
         .await
         .unwrap();
-    let all = ctx.store.list_calls(10).await.unwrap();
+    let every = CallFilter::default();
+    let all = ctx.store.list_calls(&every, 10).await.unwrap();
     let ids: Vec<_> = all.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["call-c", "call-b", "call-a"]);
     assert_eq!(all[2], ctx.store.get_call("call-a").await.unwrap());
     assert_eq!(all[2].segments, 1);
-    assert_eq!(ctx.store.list_calls(2).await.unwrap().len(), 2);
-    assert!(ctx.store.list_calls(0).await.unwrap().is_empty());
+    assert_eq!(ctx.store.list_calls(&every, 2).await.unwrap().len(), 2);
+    assert!(ctx.store.list_calls(&every, 0).await.unwrap().is_empty());
+}
+
+pub(super) async fn calls_are_listed_by_agent_and_status(ctx: Ctx) {
+    for (id, agent) in [("a1", "agent-1"), ("b1", "agent-2"), ("a2", "agent-1")] {
+        let start = CallStart {
+            agent_id: Some(agent.to_owned()),
+            ..call(id)
+        };
+        ctx.store.start_call(&start).await.unwrap();
+    }
+    ctx.store.end_call("a2", "completed", 0).await.unwrap();
+    let ids = |calls: Vec<CallRecord>| -> Vec<String> { calls.into_iter().map(|c| c.id).collect() };
+    let agent = |a: &str, status: Option<&str>| CallFilter {
+        agent_id: Some(a.to_owned()),
+        status: status.map(str::to_owned),
+    };
+    let mine = ctx.store.list_calls(&agent("agent-1", None), 10).await;
+    assert_eq!(ids(mine.unwrap()), ["a2", "a1"]);
+    let live = ctx
+        .store
+        .list_calls(&agent("agent-1", Some("live")), 10)
+        .await;
+    assert_eq!(ids(live.unwrap()), ["a1"]);
+    let all_live = CallFilter {
+        status: Some("live".to_owned()),
+        ..CallFilter::default()
+    };
+    let live = ctx.store.list_calls(&all_live, 10).await.unwrap();
+    assert_eq!(ids(live), ["b1", "a1"]);
+    assert!(
+        ctx.store
+            .list_calls(&agent("nobody", None), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -14,8 +14,10 @@ use crate::{Role, Store, StoreError};
 
 mod bots;
 mod calls;
+mod handoffs;
 mod rule_hits;
 mod sessions;
+mod suggestions;
 mod tokens;
 
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -154,10 +156,21 @@ both_backends! {
         mark_live_calls_incomplete_after_restart,
         call_audio_never_moves_backwards,
         calls_are_listed_newest_first,
+        calls_are_listed_by_agent_and_status,
     ],
     rule_hits: [
         rule_hits_are_recorded_once_and_read_back_in_order,
         invalid_rule_hits_write_nothing,
+    ],
+    handoffs: [
+        a_handed_off_chat_is_taken_by_one_agent_then_closed,
+        agent_turns_name_their_agent,
+        handoffs_refuse_what_does_not_fit_and_change_nothing,
+    ],
+    suggestions: [
+        suggestions_round_trip_with_the_agents_verdict,
+        invalid_suggestions_and_feedback_write_nothing,
+        call_missed_utterances_sit_beside_chat_ones,
     ],
 }
 

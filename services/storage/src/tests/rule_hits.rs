@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::{CallStart, NewCallSegment, NewRuleHit, StoreError};
 
-async fn call_with_two_segments(ctx: &Ctx, id: &str) {
+pub(super) async fn call_with_two_segments(ctx: &Ctx, id: &str) {
     ctx.store
         .start_call(&CallStart {
             id: id.to_owned(),

@@ -3,7 +3,7 @@
 use chrono::{Duration, TimeZone, Utc};
 
 use super::{Ctx, count_rows};
-use crate::{MissedUtterance, Speaker, StoreError, TurnRecord, now};
+use crate::{MissedOrigin, MissedUtterance, Speaker, StoreError, TurnRecord, now};
 
 fn visitor(text: &str) -> TurnRecord {
     TurnRecord {
@@ -15,6 +15,7 @@ fn visitor(text: &str) -> TurnRecord {
         document_id: None,
         latency_ms: None,
         at: now(),
+        agent_id: None,
     }
 }
 
@@ -28,12 +29,15 @@ fn bot(text: &str, kind: &str) -> TurnRecord {
         document_id: Some("faq-17".to_owned()),
         latency_ms: Some(42),
         at: now(),
+        agent_id: None,
     }
 }
 
 fn missed(session_id: &str, text: &str, reason: &str) -> MissedUtterance {
     MissedUtterance {
-        session_id: session_id.to_owned(),
+        origin: MissedOrigin::Chat {
+            session_id: session_id.to_owned(),
+        },
         text: text.to_owned(),
         best_guesses: vec![("billing".to_owned(), 0.41), ("refunds".to_owned(), 0.25)],
         reason: reason.to_owned(),

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-use switchboard_chat::Source;
+use switchboard_chat::{Said, Source};
 
 use crate::config::{Config, Overrides};
 
@@ -36,7 +36,16 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
         if text.is_empty() {
             continue;
         }
-        let outcome = app.chat.turn(&mut session, text).await?;
+        let outcome = match app.chat.turn(&mut session, text).await? {
+            Said::Bot(outcome) => outcome,
+            Said::ToAgent(handoff) => {
+                println!(
+                    "     [sent to a person: the chat is {}]",
+                    handoff.state.as_str()
+                );
+                continue;
+            }
+        };
         println!("bot> {}", outcome.text);
         println!(
             "     [{}; {:.1} ms]",

@@ -1,10 +1,10 @@
-// The visitor's chat panel: message list, source notes, typing indicator and composer.
+// The visitor's chat panel: message list (bot, person and visitor), source notes, handoff status, typing indicator and composer.
 
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import type { ConnectionState } from "../../lib/chatClient";
 import type { ChatConfig } from "../../lib/config";
 import { MAX_MESSAGE_CHARS, charCount, describeSource } from "../../lib/protocol";
-import type { Item } from "./conversation";
+import type { Answerer, Item } from "./conversation";
 import { useChat } from "./useChat";
 
 /** Show the character counter once the visitor gets close to the limit. */
@@ -86,6 +86,8 @@ export function ChatWidget({ config }: { config: ChatConfig }) {
         )}
       </header>
 
+      <HandoffStatus answerer={conversation.answerer} />
+
       <ol
         ref={listRef}
         className="sb-messages"
@@ -103,7 +105,9 @@ export function ChatWidget({ config }: { config: ChatConfig }) {
       <div className="sb-typing-slot" role="status">
         {conversation.pending > 0 && (
           <div className="sb-typing" data-testid="typing-indicator">
-            <span className="sb-visually-hidden">The assistant is typing</span>
+            <span className="sb-visually-hidden">
+              {conversation.answerer.kind === "bot" ? "The assistant is typing" : "Sending…"}
+            </span>
             <span className="sb-typing-dot" aria-hidden="true" />
             <span className="sb-typing-dot" aria-hidden="true" />
             <span className="sb-typing-dot" aria-hidden="true" />
@@ -121,7 +125,7 @@ export function ChatWidget({ config }: { config: ChatConfig }) {
           className="sb-input"
           data-testid="chat-input"
           rows={1}
-          placeholder={open ? "Type your message…" : STATUS_TEXT[conversation.connection]}
+          placeholder={open ? placeholder(conversation.answerer) : STATUS_TEXT[conversation.connection]}
           value={draft}
           disabled={!open}
           aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
@@ -142,6 +146,20 @@ export function ChatWidget({ config }: { config: ChatConfig }) {
   );
 }
 
+function placeholder(answerer: Answerer): string {
+  return answerer.kind === "agent" ? `Message ${answerer.agent}…` : "Type your message…";
+}
+
+/** While a person is involved, says so above the conversation: the bot is not answering. */
+function HandoffStatus({ answerer }: { answerer: Answerer }) {
+  if (answerer.kind === "bot") return null;
+  return (
+    <p className={`sb-handoff-status sb-handoff-${answerer.kind}`} data-testid="handoff-status" data-state={answerer.kind} role="status">
+      {answerer.kind === "waiting" ? "Waiting for an agent…" : `You are chatting with ${answerer.agent}`}
+    </p>
+  );
+}
+
 function MessageRow({ item }: { item: Item }) {
   switch (item.role) {
     case "visitor":
@@ -150,12 +168,42 @@ function MessageRow({ item }: { item: Item }) {
           className={`sb-msg sb-visitor${item.failed ? " sb-failed" : ""}`}
           data-testid="message-visitor"
           data-failed={item.failed ? "true" : undefined}
+          data-delivered={item.delivered ? (item.delivered.agent === null ? "queue" : "agent") : undefined}
         >
           <span className="sb-visually-hidden">You said: </span>
           <p className="sb-bubble" data-testid="message-text">
             {item.text}
           </p>
           {item.failed && <p className="sb-source">not delivered</p>}
+          {item.delivered && (
+            <p className="sb-source" data-testid="delivered">
+              {item.delivered.agent === null ? "sent to the agents' queue" : `delivered to ${item.delivered.agent}`}
+            </p>
+          )}
+        </li>
+      );
+    case "agent":
+      return (
+        <li className="sb-msg sb-agent" data-testid="message-agent" data-agent={item.agent}>
+          <span className="sb-agent-name" data-testid="agent-name" aria-hidden="true">
+            {item.agent}
+          </span>
+          <span className="sb-visually-hidden">{item.agent} said: </span>
+          <p className="sb-bubble" data-testid="message-text">
+            {item.text}
+          </p>
+        </li>
+      );
+    case "joined":
+      return (
+        <li className="sb-msg sb-person-notice" data-testid="agent-joined" data-agent={item.agent}>
+          <p>{item.agent} joined the chat</p>
+        </li>
+      );
+    case "left":
+      return (
+        <li className="sb-msg sb-person-notice" data-testid="agent-left" data-agent={item.agent ?? undefined}>
+          <p>{item.agent ?? "The agent"} left the chat; the assistant is back</p>
         </li>
       );
     case "bot": {

@@ -51,6 +51,7 @@ export function useChat(config: ChatConfig): { conversation: Conversation; send:
           dispatch({ type: "session", message, resumed });
         },
         reply: (message) => dispatch({ type: "reply", message }),
+        person: (message) => dispatch({ type: "person", message }),
         error: (message) => dispatch({ type: "error", message }),
       },
     });

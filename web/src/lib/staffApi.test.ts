@@ -1,0 +1,66 @@
+import { describe, expect, test } from "vitest";
+import { ApiError, StaffApi, apiErrorOf } from "./staffApi";
+
+/** A fetch that answers from a table and records what it was asked. */
+function fakeFetch(answers: Record<string, { status: number; body: unknown }>) {
+  const calls: { url: string; init?: RequestInit }[] = [];
+  const fetchFn = async (url: string, init?: RequestInit) => {
+    calls.push({ url, init });
+    const answer = answers[`${init?.method ?? "GET"} ${url}`];
+    if (!answer) throw new TypeError("connection refused");
+    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { "content-type": "application/json" } });
+  };
+  return { fetchFn, calls };
+}
+
+describe("StaffApi", () => {
+  test("sends the bearer token and reads /v1/me", async () => {
+    const { fetchFn, calls } = fakeFetch({ "GET /v1/me": { status: 200, body: { name: "agent-7", role: "agent" } } });
+    const api = new StaffApi("secret", fetchFn);
+    expect(await api.me()).toEqual({ status: 200, me: { name: "agent-7", role: "agent" } });
+    expect((calls[0].init?.headers as Record<string, string>).Authorization).toBe("Bearer secret");
+  });
+
+  test("reports 401 from /v1/me as a status, not an exception", async () => {
+    const { fetchFn } = fakeFetch({ "GET /v1/me": { status: 401, body: { error: { code: "unauthorized", message: "unknown or revoked token" } } } });
+    expect(await new StaffApi("bad", fetchFn).me()).toEqual({ status: 401, me: null });
+  });
+
+  test("posts feedback and turns the server's error body into an ApiError", async () => {
+    const stored = { id: "s1", seq: 1, rank: 0, bot: "banking", kind: "intent", reference: "lost_card", title: "t", text: "x", score: 0.7, feedback: "used", feedback_by: "agent-7" };
+    const { fetchFn, calls } = fakeFetch({
+      "POST /v1/calls/c%201/suggestions/s1/feedback": { status: 200, body: stored },
+      "POST /v1/calls/c%201/suggestions/s2/feedback": { status: 403, body: { error: { code: "forbidden", message: "another agent's call" } } },
+    });
+    const api = new StaffApi("t", fetchFn);
+    expect(await api.sendFeedback("c 1", "s1", "used")).toMatchObject({ id: "s1", feedback: "used", feedback_by: "agent-7" });
+    expect(calls[0].init?.body).toBe('{"feedback":"used"}');
+    await expect(api.sendFeedback("c 1", "s2", "not_helpful")).rejects.toEqual(new ApiError(403, "forbidden", "another agent's call"));
+    await expect(api.getCall("nowhere")).rejects.toMatchObject({ status: 0, code: "network" });
+  });
+
+  test("takes a chat, writes in it and closes it; a take someone else won is a 409 with their name", async () => {
+    const handoff = { session_id: "s 1", bot: "banking", state: "with_agent", agent_id: "agent-7", reason: "no_match", since: "2025-05-01T10:00:05Z", started_at: "2025-05-01T10:00:00Z" };
+    const turn = { speaker: "agent", agent_id: "agent-7", text: "Hello", source: null, intent: null, confidence: null, document_id: null, latency_ms: null, at: "2025-05-01T10:00:06Z" };
+    const { fetchFn, calls } = fakeFetch({
+      "POST /v1/chat/handoffs/s%201/take": { status: 200, body: { handoff, transcript: [turn], missed: [] } },
+      "POST /v1/chat/handoffs/s2/take": { status: 409, body: { error: { code: "conflict", message: 'chat "s2" was already taken by "agent-8"' } } },
+      "POST /v1/chat/handoffs/s%201/messages": { status: 201, body: turn },
+      "POST /v1/chat/handoffs/s%201/close": { status: 200, body: { ...handoff, state: "closed" } },
+      "GET /v1/chat/handoffs": { status: 200, body: [handoff] },
+      "GET /v1/chat/sessions/s%201/transcript": { status: 200, body: [turn] },
+    });
+    const api = new StaffApi("t", fetchFn);
+    expect((await api.takeChat("s 1")).transcript).toEqual([{ speaker: "agent", agent_id: "agent-7", text: "Hello", source: null, intent: null, confidence: null, at: "2025-05-01T10:00:06Z" }]);
+    await expect(api.takeChat("s2")).rejects.toEqual(new ApiError(409, "conflict", 'chat "s2" was already taken by "agent-8"'));
+    expect(await api.sayInChat("s 1", "Hello")).toMatchObject({ speaker: "agent", text: "Hello" });
+    expect(calls.at(-1)?.init?.body).toBe('{"text":"Hello"}');
+    expect((await api.closeChat("s 1")).state).toBe("closed");
+    expect((await api.listHandoffs()).map((h) => h.session_id)).toEqual(["s 1"]);
+    expect(await api.chatTranscript("s 1")).toHaveLength(1);
+  });
+
+  test("an error body that is not the usual shape still gives a message", () => {
+    expect(apiErrorOf(502, "<html>")).toEqual(new ApiError(502, "http_502", "HTTP 502"));
+  });
+});

@@ -1,0 +1,137 @@
+// The REST calls of the staff pages, with the person's token and the server's `{"error":{…}}` bodies turned into readable errors.
+
+import {
+  type CallDetail,
+  type CallSummary,
+  type Feedback,
+  type Me,
+  type Suggestion,
+  parseCallDetail,
+  parseCallList,
+  parseMe,
+  parseSuggestion,
+} from "./calls";
+import {
+  type ChatTurn,
+  type Handoff,
+  type TakenChat,
+  parseChatTurn,
+  parseHandoff,
+  parseHandoffList,
+  parseTakenChat,
+  parseTranscript,
+} from "./handoffs";
+import { ProtocolError, isObject } from "./json";
+
+/** A refused or failed request, with the HTTP status and the server's error code when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads the server's error body, falling back to the status line. */
+export function apiErrorOf(status: number, body: unknown): ApiError {
+  const error = isObject(body) && isObject(body.error) ? body.error : null;
+  const code = error && typeof error.code === "string" ? error.code : `http_${status}`;
+  const message = error && typeof error.message === "string" ? error.message : `HTTP ${status}`;
+  return new ApiError(status, code, message);
+}
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** `/v1` on the page's own origin, as one signed-in person. */
+export class StaffApi {
+  constructor(
+    private readonly token: string,
+    private readonly fetchFn: Fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  private async request(path: string, init: RequestInit = {}): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await this.fetchFn(path, {
+        ...init,
+        headers: { Authorization: `Bearer ${this.token}`, Accept: "application/json", ...(init.headers ?? {}) },
+      });
+    } catch (err) {
+      throw new ApiError(0, "network", `The server cannot be reached (${String(err)}).`);
+    }
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // an empty or non-JSON body: the status speaks for itself
+    }
+    if (!response.ok) throw apiErrorOf(response.status, body);
+    return body;
+  }
+
+  /** Who the token speaks for; the raw status is kept so sign-in can tell 401 from other failures. */
+  async me(): Promise<{ status: number; me: Me | null }> {
+    try {
+      return { status: 200, me: parseMe(await this.request("/v1/me")) };
+    } catch (err) {
+      if (err instanceof ApiError) return { status: err.status, me: null };
+      if (err instanceof ProtocolError) return { status: 502, me: null };
+      throw err;
+    }
+  }
+
+  async listCalls(params: { status?: "live"; limit: number }): Promise<CallSummary[]> {
+    const query = new URLSearchParams({ limit: String(params.limit) });
+    if (params.status) query.set("status", params.status);
+    return parseCallList(await this.request(`/v1/calls?${query}`));
+  }
+
+  async getCall(id: string): Promise<CallDetail> {
+    return parseCallDetail(await this.request(`/v1/calls/${encodeURIComponent(id)}`));
+  }
+
+  async sendFeedback(callId: string, suggestionId: string, feedback: Feedback): Promise<Suggestion> {
+    const path = `/v1/calls/${encodeURIComponent(callId)}/suggestions/${encodeURIComponent(suggestionId)}/feedback`;
+    const body = await this.request(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ feedback }),
+    });
+    return parseSuggestion(body);
+  }
+
+  /** The queue (every waiting chat, oldest first) and the chats this person holds. */
+  async listHandoffs(): Promise<Handoff[]> {
+    return parseHandoffList(await this.request("/v1/chat/handoffs"));
+  }
+
+  async chatTranscript(sessionId: string): Promise<ChatTurn[]> {
+    return parseTranscript(await this.request(`/v1/chat/sessions/${encodeURIComponent(sessionId)}/transcript`));
+  }
+
+  /** Takes a waiting chat; an ApiError with status 409 when another agent was quicker. */
+  async takeChat(sessionId: string): Promise<TakenChat> {
+    return parseTakenChat(await this.request(`${handoffPath(sessionId)}/take`, { method: "POST" }));
+  }
+
+  /** Writes to the visitor; answers with the stored (redacted) turn. */
+  async sayInChat(sessionId: string, text: string): Promise<ChatTurn> {
+    const body = await this.request(`${handoffPath(sessionId)}/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    return parseChatTurn(body);
+  }
+
+  /** Gives the chat back to the bot. */
+  async closeChat(sessionId: string): Promise<Handoff> {
+    return parseHandoff(await this.request(`${handoffPath(sessionId)}/close`, { method: "POST" }));
+  }
+}
+
+function handoffPath(sessionId: string): string {
+  return `/v1/chat/handoffs/${encodeURIComponent(sessionId)}`;
+}
