@@ -67,6 +67,21 @@ pub fn binary() -> PathBuf {
     bin
 }
 
+/// Copies a directory tree (a bot definitions folder a test may change).
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
 /// The agent id of the tests' calls, and the name of the agent token [`Server::token`] issues.
 pub const TEST_AGENT: &str = "agent-7";
 
@@ -130,6 +145,8 @@ impl Server {
             .env("SWITCHBOARD_RULES_DIR", &opts.rules_dir)
             .env("SWITCHBOARD_WEB_DIR", repo_root().join("web/dist"))
             .env("SWITCHBOARD_LOG", "warn")
+            // Never rewrite the repository's bot definitions; tests that check export opt in.
+            .env("SWITCHBOARD_EXPORT_BOTS", "false")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in &opts.extra_env {

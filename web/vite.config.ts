@@ -8,6 +8,10 @@ const pages = {
   "embed-demo": "embed-demo.html",
   agent: "agent.html",
   supervisor: "supervisor.html",
+  review: "review.html",
+  queue: "queue.html",
+  history: "history.html",
+  audit: "audit.html",
 };
 
 // Scripts that third-party pages load by a fixed URL, so their names must not carry a hash.

@@ -1,22 +1,6 @@
 //! Starting, restarting and stopping: bot versions survive bad definitions; shutdown is graceful.
 
-use std::path::Path;
-
-use switchboard_e2e::{Backend, Chat, Server, Start, repo_root};
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
+use switchboard_e2e::{Backend, Chat, Server, Start, copy_dir, repo_root};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_definition_never_replaces_the_running_bot() -> anyhow::Result<()> {

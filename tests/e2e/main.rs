@@ -6,6 +6,7 @@ mod auth;
 mod calls;
 mod chat;
 mod handoff;
+mod improve;
 mod input;
 mod lifecycle;
 

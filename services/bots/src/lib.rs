@@ -7,6 +7,7 @@
 //! be published there.
 
 mod error;
+mod export;
 mod load;
 mod model;
 mod raw;
@@ -17,9 +18,11 @@ mod validate;
 pub mod yaml;
 
 pub use error::BotsError;
+pub use export::{bot_yaml, export_bot, intent_yaml};
 pub use load::{BOT_FILE, BotOutcome, INTENTS_DIR, load_bot, validate_dir};
 pub use model::{
-    BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, DEFAULT_MAX_IN_SCOPE_COST, FallbackPolicy, Intent,
+    BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, DEFAULT_MAX_ACCURACY_DROP,
+    DEFAULT_MAX_IN_SCOPE_COST, DEFAULT_MAX_INTENT_DROP, FallbackPolicy, GatePolicy, Intent,
     MAX_IN_SCOPE_COST_LIMIT, SlotDef, SlotTypeRef,
 };
 pub use render::{
@@ -31,6 +34,7 @@ pub use slots::{
     CurrencyAmount, CustomSlotType, SlotFilling, SlotTypeValue, SlotTypes, SlotValue, SlotValues,
     extract_slots,
 };
+pub use validate::is_valid_name;
 pub use validate::limits::{MAX_UTTERANCE_CHARS, MAX_UTTERANCES};
 
 #[cfg(test)]

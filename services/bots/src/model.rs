@@ -21,12 +21,21 @@ pub struct BotDefinition {
     pub intents: Vec<Intent>,
     pub slot_types: SlotTypes,
     pub fallback: FallbackPolicy,
+    /// How much a new version may lose on the bot's tests before it is refused; the defaults
+    /// when absent (absent is not serialised, so older stored checksums still match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GatePolicy>,
 }
 
 impl BotDefinition {
     /// Lets callers look an intent up by the name the NLU returns.
     pub fn intent(&self, name: &str) -> Option<&Intent> {
         self.intents.iter().find(|i| i.name == name)
+    }
+
+    /// The regression gate in force: the bot's own, else the defaults.
+    pub fn gate_policy(&self) -> GatePolicy {
+        self.gate.clone().unwrap_or_default()
     }
 
     /// Tells whether two definitions differ in content, so an unchanged re-publish can be skipped.
@@ -54,6 +63,10 @@ pub struct Intent {
     /// Asked after the response, e.g. "Is there anything else I can help with?".
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// Held-out phrasings never trained on: the regression gate checks every new version on
+    /// them (not serialised when empty, so older stored checksums still match).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<String>,
 }
 
 impl Intent {
@@ -147,6 +160,29 @@ impl Default for FallbackPolicy {
             knowledge_fallback: true,
             knowledge_min_score: DEFAULT_KNOWLEDGE_MIN_SCORE,
             handoff_message: "Let me connect you to an agent who can help.".to_string(),
+        }
+    }
+}
+
+/// Accuracy a new version may lose on the bot's tests (absolute, 0..=1) unless a bot says otherwise.
+pub const DEFAULT_MAX_ACCURACY_DROP: f32 = 0.01;
+/// Share of one intent's own tests a new version may newly get wrong unless a bot says otherwise.
+pub const DEFAULT_MAX_INTENT_DROP: f32 = 0.25;
+
+/// The regression gate: a version that loses more than this on the tests is never published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GatePolicy {
+    /// Overall accuracy (0..=1) the new version may lose against the one serving.
+    pub max_accuracy_drop: f32,
+    /// Share (0..=1) of any one intent's tests that may go from right to wrong.
+    pub max_intent_drop: f32,
+}
+
+impl Default for GatePolicy {
+    fn default() -> Self {
+        GatePolicy {
+            max_accuracy_drop: DEFAULT_MAX_ACCURACY_DROP,
+            max_intent_drop: DEFAULT_MAX_INTENT_DROP,
         }
     }
 }

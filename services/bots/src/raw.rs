@@ -18,6 +18,16 @@ pub(crate) struct BotFile {
     pub fallback: Option<FallbackFile>,
     #[serde(default)]
     pub slot_types: Vec<SlotTypeFile>,
+    #[serde(default)]
+    pub gate: Option<GateFile>,
+}
+
+/// `gate:` in bot.yaml: what a new version may lose on the tests.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GateFile {
+    pub max_accuracy_drop: Spanned<f32>,
+    pub max_intent_drop: Spanned<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +75,9 @@ pub(crate) struct IntentFile {
     pub responses: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub follow_up: Option<Spanned<String>>,
+    /// Held-out phrasings for the regression gate, never trained on.
+    #[serde(default)]
+    pub tests: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

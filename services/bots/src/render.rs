@@ -171,6 +171,7 @@ mod tests {
             slots: vec![],
             responses: responses.iter().map(|s| s.to_string()).collect(),
             follow_up: None,
+            tests: vec![],
         }
     }
 

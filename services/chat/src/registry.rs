@@ -55,6 +55,13 @@ impl LoadedBot {
             })?;
         Ok(Self { definition, model })
     }
+
+    /// The intent this bot would answer `text` with (in scope and confident, as a chat turn
+    /// decides), so the regression gate scores exactly what visitors get.
+    pub fn answers_with(&self, text: &str, embedding: &[f32]) -> Option<&str> {
+        let prediction = self.model.classify(text, embedding);
+        crate::turn::confident_intent(self, &prediction).map(|i| i.name.as_str())
+    }
 }
 
 /// Name → running bot. Readers take a snapshot; a publish swaps the whole map, so a turn in

@@ -59,6 +59,13 @@ pub enum Event {
         text: String,
         at: DateTime<Utc>,
     },
+    /// A new version of a bot became the active one (published or rolled back): every node
+    /// loads it from storage and swaps it in.
+    BotPublished {
+        bot: String,
+        version: u32,
+        at: DateTime<Utc>,
+    },
     /// Call audio started (or resumed) streaming; supervisors' live view lists it.
     CallStarted {
         call_id: String,

@@ -171,6 +171,7 @@ pub(crate) fn kind(event: &Event) -> &'static str {
         Event::ChatHandoff { .. } => "chat_handoff",
         Event::ChatVisitorMessage { .. } => "chat_visitor_message",
         Event::ChatAgentMessage { .. } => "chat_agent_message",
+        Event::BotPublished { .. } => "bot_published",
         Event::CallStarted { .. } => "call_started",
         Event::CallPartial { .. } => "call_partial",
         Event::CallSegment { .. } => "call_segment",

@@ -492,6 +492,7 @@ fn live_message(event: Event) -> Option<(String, LiveMessage)> {
         | Event::MissedUtterance { .. }
         | Event::ChatHandoff { .. }
         | Event::ChatVisitorMessage { .. }
-        | Event::ChatAgentMessage { .. } => return None,
+        | Event::ChatAgentMessage { .. }
+        | Event::BotPublished { .. } => return None,
     })
 }

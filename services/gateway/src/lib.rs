@@ -13,6 +13,8 @@ mod calls_ws;
 mod chat_ws;
 mod error;
 mod handoff_api;
+mod improve_api;
+mod improve_wire;
 mod telemetry;
 mod twilio_ws;
 mod web;
@@ -63,6 +65,8 @@ pub struct AppState {
     pub calls: Option<Arc<CallService>>,
     /// The event bus, for live feeds.
     pub bus: Arc<dyn EventBus>,
+    /// The improvement loop: proposals, decisions, versions.
+    pub publisher: Arc<switchboard_publishing::Publisher>,
 }
 
 /// Where the browser UI lives and what the public widget is configured with.
@@ -126,17 +130,28 @@ pub fn router(state: AppState) -> Router {
             "/v1/calls/{id}/suggestions/{suggestion}/feedback",
             post(assist_api::feedback),
         )
+        .route(
+            "/v1/proposals",
+            get(improve_api::list_proposals).post(improve_api::propose),
+        )
+        .route("/v1/review/missed", get(improve_api::my_missed))
         .route_layer(guard(state.clone(), auth::agent));
     let supervisor = Router::new()
         .route("/v1/chat/sessions", get(api::list_sessions))
         .route("/v1/missed-utterances", get(api::list_missed))
         .route("/v1/rules", get(api::list_rules))
+        .route("/v1/proposals/decisions", post(improve_api::decide))
+        .route("/v1/missed-utterances/clusters", get(improve_api::clusters))
+        .route("/v1/bots/{bot}/versions", get(improve_api::versions))
+        .route("/v1/bots/{bot}/diff", get(improve_api::diff))
+        .route("/v1/bots/{bot}/rollback", post(improve_api::rollback))
         .route_layer(guard(state.clone(), auth::supervisor));
     let admin = Router::new()
         .route("/v1/tokens", get(api::list_tokens).post(api::create_token))
         .route("/v1/tokens/{id}", axum::routing::delete(api::revoke_token))
         .route("/v1/knowledge/reindex", post(api::reindex))
         .route("/v1/rules/reload", post(api::reload_rules))
+        .route("/v1/audit", get(improve_api::audit))
         .route("/metrics", get(telemetry::render))
         .route_layer(guard(state.clone(), auth::admin));
     let public = Router::new()

@@ -20,6 +20,10 @@ pub fn routes() -> Router<AppState> {
         .route("/embed-demo.html", get(|s| page(s, "embed-demo.html")))
         .route("/agent", get(|s| page(s, "agent.html")))
         .route("/supervisor", get(|s| page(s, "supervisor.html")))
+        .route("/review", get(|s| page(s, "review.html")))
+        .route("/queue", get(|s| page(s, "queue.html")))
+        .route("/history", get(|s| page(s, "history.html")))
+        .route("/audit", get(|s| page(s, "audit.html")))
 }
 
 /// Every other path: a file from `web/dist`, or the JSON 404.

@@ -18,7 +18,10 @@
 //! - missed utterances (chats' and calls'): [`Store::record_missed`], [`Store::list_missed`],
 //!   [`Store::call_missed`]
 //! - bot versions: [`Store::save_bot_version`], [`Store::active_bot_version`],
-//!   [`Store::activate_bot_version`], [`Store::list_bot_versions`]
+//!   [`Store::activate_bot_version`], [`Store::list_bot_versions`], [`Store::bot_version`],
+//!   [`Store::commit_version`]
+//! - the improvement loop: [`Store::propose`], [`Store::decide`], [`Store::list_proposals`],
+//!   [`Store::proposal`], [`Store::missed`], [`Store::record_audit`], [`Store::list_audit`]
 //! - live calls: [`Store::start_call`], [`Store::append_call_segment`],
 //!   [`Store::update_call_audio`], [`Store::end_call`], [`Store::get_call`], [`Store::list_calls`],
 //!   [`Store::call_segments`], [`Store::mark_live_calls_incomplete`]
@@ -50,10 +53,12 @@ macro_rules! on_pool {
     };
 }
 
+mod audit;
 mod bots;
 mod calls;
 mod error;
 mod handoffs;
+mod proposals;
 mod rule_hits;
 mod sessions;
 mod suggestions;
@@ -63,14 +68,18 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use audit::{AuditEntry, AuditRecord};
 pub use error::{Result, StoreError};
+pub use proposals::{
+    Decision, NewProposal, ProposalFilter, ProposalOutcome, ProposalRecord, ProposalStatus,
+};
 pub use types::{
     ALERT_SEVERITIES, BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallFilter,
     CallRecord, CallSegmentRecord, CallStart, Handoff, HandoffFilter, HandoffState, MISSED_REASONS,
-    MissedOrigin, MissedRecord, MissedUtterance, NewCallSegment, NewRuleHit, NewSuggestion,
-    RedactionRecord, Role, RuleHitRecord, SOURCE_KINDS, SUGGESTION_FEEDBACK, SUGGESTION_KINDS,
-    SegmentInsights, SegmentSentiment, SessionRecord, Speaker, SuggestionRecord, TokenInfo,
-    TurnRecord,
+    MissedOrigin, MissedRecord, MissedUtterance, NewBotVersion, NewCallSegment, NewRuleHit,
+    NewSuggestion, RedactionRecord, Role, RuleHitRecord, SOURCE_KINDS, SUGGESTION_FEEDBACK,
+    SUGGESTION_KINDS, SegmentInsights, SegmentSentiment, SessionRecord, Speaker, SuggestionRecord,
+    TokenInfo, TurnRecord, VersionStatus,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

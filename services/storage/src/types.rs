@@ -270,6 +270,57 @@ pub struct BotVersionRecord {
     pub created_at: DateTime<Utc>,
     /// Whether this is the version new sessions should use.
     pub active: bool,
+    /// Whether the regression gate let it through (a refused version is never active).
+    pub status: VersionStatus,
+    /// Who made it: `None` for versions imported from files.
+    pub author: Option<String>,
+    /// Why it was made ("imported from files", "approved proposals", "rollback to v3", …).
+    pub reason: String,
+    /// The version it was built from.
+    pub base_version: Option<u32>,
+    /// The regression gate's report as JSON (owned by the publishing crate).
+    pub report_json: Option<String>,
+}
+
+/// Whether a stored version may serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionStatus {
+    Published,
+    /// Lost too much on the bot's tests; kept with its report, never served.
+    RejectedByGate,
+}
+
+impl VersionStatus {
+    /// Stable snake_case name stored in the database and shown on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Published => "published",
+            VersionStatus::RejectedByGate => "rejected_by_gate",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        match s {
+            "published" => Some(VersionStatus::Published),
+            "rejected_by_gate" => Some(VersionStatus::RejectedByGate),
+            _ => None,
+        }
+    }
+}
+
+/// A version built by the improvement loop (or a rollback), to be stored in one transaction
+/// with what it did to the proposals it took in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBotVersion {
+    pub bot: String,
+    pub version: u32,
+    pub definition_json: String,
+    pub checksum: String,
+    pub status: VersionStatus,
+    pub author: String,
+    pub reason: String,
+    pub base_version: Option<u32>,
+    pub report_json: Option<String>,
 }
 
 /// Allowed values of [`CallStart::source`]: which client streams the call's audio.

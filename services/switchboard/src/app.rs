@@ -5,14 +5,14 @@ use std::sync::Arc;
 use anyhow::Context;
 use rules::{RuleSet, Rules};
 use sentiment::SentimentModel;
-use switchboard_bots::BotDefinition;
-use switchboard_chat::{BotRegistry, ChatService, EmbedQueue, LoadedBot};
+use switchboard_chat::{BotRegistry, ChatService, EmbedQueue};
 use switchboard_embeddings::{
     CachedEmbedder, Embedder, MINILM_DIR, MPNET_DIR, Precision, SentenceEncoder,
 };
 use switchboard_events::{DEFAULT_SUBJECT_PREFIX, EventBus, InProcessBus, NatsBus};
 use switchboard_insights::{AssistBots, Insights};
 use switchboard_knowledge::Knowledge;
+use switchboard_publishing::{Progress, Publisher};
 use switchboard_storage::Store;
 
 use crate::config::Config;
@@ -40,6 +40,8 @@ pub struct App {
     pub insights: Arc<Insights>,
     /// The call rules in force; reloaded from `rules_dir` on request.
     pub rules: Arc<Rules>,
+    /// Builds, gates and swaps bot versions (the improvement loop).
+    pub publisher: Arc<Publisher>,
 }
 
 /// The rules in `rules_dir`: none when the folder does not exist, and a refusal to start (every
@@ -98,8 +100,15 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let embedder: Arc<dyn Embedder> = cached.clone();
 
     let registry = Arc::new(BotRegistry::default());
-    crate::cmd::bot::import_dir(&store, &config.bots_dir).await?;
-    load_active_bots(&store, &registry, embedder.clone()).await?;
+    let publisher = Arc::new(publisher(
+        config,
+        &store,
+        registry.clone(),
+        embedder.clone(),
+        bus.clone(),
+    ));
+    switchboard_publishing::import_dir(&store, &config.bots_dir).await?;
+    publisher.load_active(&training_progress()).await?;
     save_embedding_cache(config, &cached);
 
     // One encoder for both: a fallback turn's second embedding is a cache hit, not a forward.
@@ -142,6 +151,30 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         bus,
         insights,
         rules,
+        publisher,
+    })
+}
+
+/// The publisher over `registry`, exporting into `bots_dir` when `export_bots` is on.
+pub fn publisher(
+    config: &Config,
+    store: &Store,
+    registry: Arc<BotRegistry>,
+    embedder: Arc<dyn Embedder>,
+    bus: Arc<dyn switchboard_events::EventBus>,
+) -> Publisher {
+    let export = config.export_bots.then(|| config.bots_dir.clone());
+    Publisher::new(store.clone(), registry, embedder, bus, export)
+}
+
+/// A progress bar for bot training, shown while it runs.
+pub fn training_progress() -> Progress {
+    let bar = progress::bar("training bot");
+    Arc::new(move |done, total| {
+        progress::update(&bar, done, total);
+        if done >= total {
+            bar.finish_and_clear();
+        }
     })
 }
 
@@ -247,40 +280,6 @@ pub fn save_embedding_cache(config: &Config, cached: &CachedEmbedder<SentenceEnc
     if let Err(e) = cached.save_file(&path) {
         tracing::warn!(error = %e, path = %path.display(), "could not save the embedding cache");
     }
-}
-
-/// Trains and publishes the active version of every stored bot.
-async fn load_active_bots(
-    store: &Store,
-    registry: &BotRegistry,
-    embedder: Arc<dyn Embedder>,
-) -> anyhow::Result<()> {
-    for name in crate::cmd::bot::stored_bot_names(store).await? {
-        let Some(record) = store.active_bot_version(&name).await? else {
-            continue;
-        };
-        let definition: BotDefinition = serde_json::from_str(&record.definition_json)
-            .with_context(|| {
-                format!(
-                    "stored definition of bot `{name}` v{} is unreadable",
-                    record.version
-                )
-            })?;
-        let embedder = embedder.clone();
-        let started = std::time::Instant::now();
-        let loaded = tokio::task::spawn_blocking(move || {
-            let bar = progress::bar("training bot");
-            let built = LoadedBot::build(definition, embedder.as_ref(), &mut |d, t| {
-                progress::update(&bar, d, t)
-            });
-            bar.finish_and_clear();
-            built
-        })
-        .await??;
-        tracing::info!(bot = %name, version = record.version, elapsed = ?started.elapsed(), "bot trained");
-        registry.publish(loaded);
-    }
-    Ok(())
 }
 
 /// Opens the on-disk index, rebuilding it when `knowledge/` no longer matches it.

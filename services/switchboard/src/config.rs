@@ -19,6 +19,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Bot definitions, one directory per bot.
     pub bots_dir: PathBuf,
+    /// Write each version the improvement loop publishes back into `bots_dir` as YAML, so it
+    /// diffs in git (turn off when that folder is read-only or shared between nodes).
+    pub export_bots: bool,
     /// FAQ documents (Markdown with front matter, CSV).
     pub knowledge_dir: PathBuf,
     /// Call rules (categories and alerts), YAML files; none when the folder does not exist.
@@ -162,6 +165,7 @@ const KEYS: &[&str] = &[
     "database_url",
     "data_dir",
     "bots_dir",
+    "export_bots",
     "knowledge_dir",
     "rules_dir",
     "web_dir",
@@ -200,6 +204,7 @@ impl Default for Config {
             database_url: "sqlite://.switchboard/switchboard.db".into(),
             data_dir: ".switchboard".into(),
             bots_dir: "bot-definitions".into(),
+            export_bots: true,
             knowledge_dir: "knowledge".into(),
             rules_dir: "rules".into(),
             web_dir: "web/dist".into(),

@@ -63,6 +63,8 @@ enum Eval {
     Sentiment(cmd::eval_sentiment::Args),
     /// Precision and recall of PII redaction per kind, on labelled dialogues.
     Redaction(cmd::eval_redaction::Args),
+    /// Accuracy of a bot round by round as the improvement loop learns its missed utterances.
+    Improve(cmd::eval_improve::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -110,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 tokio::task::block_in_place(|| cmd::eval_sentiment::run(args, o))
             }
             Command::Eval(Eval::Redaction(args)) => cmd::eval_redaction::run(args, o),
+            Command::Eval(Eval::Improve(args)) => cmd::eval_improve::run(args, o).await,
         }
     })
 }

@@ -11,6 +11,7 @@ import {
   judgeSignIn,
   withoutFragmentToken,
 } from "../lib/staffAuth";
+import { StaffNav } from "./StaffNav";
 
 /** What a signed-in page gets. */
 export interface StaffSession {
@@ -59,7 +60,7 @@ export function StaffGate(props: {
   title: string;
   /** How the refusal names this page, e.g. "supervisor view". */
   page: string;
-  needed: "agent" | "supervisor";
+  needed: "agent" | "supervisor" | "admin";
   /** From takeStartToken(), called once before the first render. */
   startToken: string | null;
   children: (session: StaffSession) => ReactNode;
@@ -109,6 +110,7 @@ export function StaffGate(props: {
     <div className="st-page">
       <header className="st-topbar">
         <h1 className="st-title">{title}</h1>
+        {phase.kind === "in" && <StaffNav role={phase.session.me.role} />}
         {phase.kind === "in" && (
           <div className="st-who">
             <span data-testid="signed-in-as" data-name={phase.session.me.name} data-role={phase.session.me.role}>

@@ -63,4 +63,33 @@ describe("StaffApi", () => {
   test("an error body that is not the usual shape still gives a message", () => {
     expect(apiErrorOf(502, "<html>")).toEqual(new ApiError(502, "http_502", "HTTP 502"));
   });
+
+  test("the improvement loop's calls: paths, bodies, and a decision someone else made first as a 409", async () => {
+    const proposal = { id: "p1", bot: "banking", missed_id: "m1", text: "t t", intent: "pets", new_intent: true, response: "r", status: "pending", proposed_by: "agent-7", proposed_at: "2025-05-01T10:00:00Z", decided_by: null, decided_at: null, note: null, version: null };
+    const version = { bot: "bank ing", version: 3, status: "published", active: true, author: "sup", reason: "rollback to v1", base_version: 2, created_at: "2025-05-01T10:00:00Z", report: null };
+    const { fetchFn, calls } = fakeFetch({
+      "GET /v1/review/missed?limit=50": { status: 200, body: [] },
+      "GET /v1/proposals?limit=10&status=pending&bot=banking": { status: 200, body: [proposal] },
+      "POST /v1/proposals": { status: 201, body: [proposal] },
+      "POST /v1/proposals/decisions": { status: 409, body: { error: { code: "conflict", message: 'proposal "p1" was already approved by "sup-ann"' } } },
+      "GET /v1/missed-utterances/clusters?bot=bank%20ing": { status: 200, body: [] },
+      "GET /v1/bots/bank%20ing/versions": { status: 200, body: [version] },
+      "GET /v1/bots/bank%20ing/diff?from=1&to=3": { status: 200, body: [] },
+      "POST /v1/bots/bank%20ing/rollback": { status: 200, body: version },
+      "GET /v1/audit?limit=100": { status: 200, body: [] },
+    });
+    const api = new StaffApi("t", fetchFn);
+    expect(await api.reviewMissed(50)).toEqual([]);
+    expect((await api.listProposals({ status: "pending", bot: "banking", limit: 10 }))[0].id).toBe("p1");
+    await api.propose([{ missed_id: "m1", intent: "pets", new_intent: true, response: "r" }]);
+    expect(calls.at(-1)?.init?.body).toBe('{"proposals":[{"missed_id":"m1","intent":"pets","new_intent":true,"response":"r"}]}');
+    await expect(api.decide([{ id: "p1", verdict: "approve" }])).rejects.toEqual(new ApiError(409, "conflict", 'proposal "p1" was already approved by "sup-ann"'));
+    expect(calls.at(-1)?.init?.body).toBe('{"decisions":[{"id":"p1","verdict":"approve"}]}');
+    expect(await api.clusters("bank ing")).toEqual([]);
+    expect((await api.versions("bank ing"))[0].reason).toBe("rollback to v1");
+    expect(await api.diff("bank ing", 1, 3)).toEqual([]);
+    expect((await api.rollback("bank ing", 1)).version).toBe(3);
+    expect(calls.at(-1)?.init?.body).toBe('{"version":1}');
+    expect(await api.audit(100)).toEqual([]);
+  });
 });

@@ -21,6 +21,23 @@ import {
   parseTakenChat,
   parseTranscript,
 } from "./handoffs";
+import { type AuditEntry, type BotVersion, type IntentChange, parseAudit, parseDiff, parseVersion, parseVersionList } from "./history";
+import {
+  type BotInfo,
+  type Cluster,
+  type Decided,
+  type DecisionIn,
+  type MissedUtterance,
+  type Proposal,
+  type ProposalIn,
+  type ProposalStatus,
+  parseBot,
+  parseBotList,
+  parseClusters,
+  parseDecided,
+  parseMissedList,
+  parseProposalList,
+} from "./improve";
 import { ProtocolError, isObject } from "./json";
 
 /** A refused or failed request, with the HTTP status and the server's error code when it sent one. */
@@ -130,6 +147,68 @@ export class StaffApi {
   async closeChat(sessionId: string): Promise<Handoff> {
     return parseHandoff(await this.request(`${handoffPath(sessionId)}/close`, { method: "POST" }));
   }
+
+  /** Missed utterances from the conversations this agent handled, newest first. */
+  async reviewMissed(limit: number): Promise<MissedUtterance[]> {
+    return parseMissedList(await this.request(`/v1/review/missed?limit=${limit}`));
+  }
+
+  /** Proposals, oldest first: an agent's own, or everyone's for a supervisor. */
+  async listProposals(params: { status?: ProposalStatus; bot?: string; limit: number }): Promise<Proposal[]> {
+    const query = new URLSearchParams({ limit: String(params.limit) });
+    if (params.status) query.set("status", params.status);
+    if (params.bot) query.set("bot", params.bot);
+    return parseProposalList(await this.request(`/v1/proposals?${query}`));
+  }
+
+  /** Stores picks, all or none; a refusal names the failing item ("proposal 2: …") or its missed utterance. */
+  async propose(proposals: ProposalIn[]): Promise<Proposal[]> {
+    return parseProposalList(await this.post("/v1/proposals", { proposals }));
+  }
+
+  /** Decides a batch, all or none (409 when one was decided meanwhile); each bot with an approval builds a version. */
+  async decide(decisions: DecisionIn[]): Promise<Decided> {
+    return parseDecided(await this.post("/v1/proposals/decisions", { decisions }));
+  }
+
+  async clusters(bot: string): Promise<Cluster[]> {
+    return parseClusters(await this.request(`/v1/missed-utterances/clusters?bot=${encodeURIComponent(bot)}`));
+  }
+
+  async listBots(): Promise<BotInfo[]> {
+    return parseBotList(await this.request("/v1/bots"));
+  }
+
+  async getBot(bot: string): Promise<BotInfo> {
+    return parseBot(await this.request(botPath(bot)));
+  }
+
+  /** Every stored version, newest first. */
+  async versions(bot: string): Promise<BotVersion[]> {
+    return parseVersionList(await this.request(`${botPath(bot)}/versions`));
+  }
+
+  async diff(bot: string, from: number, to: number): Promise<IntentChange[]> {
+    return parseDiff(await this.request(`${botPath(bot)}/diff?from=${from}&to=${to}`));
+  }
+
+  /** Publishes `version`'s content again as a new version; answers with that version. */
+  async rollback(bot: string, version: number): Promise<BotVersion> {
+    return parseVersion(await this.post(`${botPath(bot)}/rollback`, { version }));
+  }
+
+  /** The audit log, newest first. */
+  async audit(limit: number): Promise<AuditEntry[]> {
+    return parseAudit(await this.request(`/v1/audit?limit=${limit}`));
+  }
+
+  private post(path: string, body: unknown): Promise<unknown> {
+    return this.request(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  }
+}
+
+function botPath(bot: string): string {
+  return `/v1/bots/${encodeURIComponent(bot)}`;
 }
 
 function handoffPath(sessionId: string): string {

@@ -42,7 +42,10 @@ describe("judging a sign-in", () => {
       message: 'The supervisor view needs a supervisor or admin token; "widget" has the role client.',
     });
     expect(judgeSignIn(200, { name: "a", role: "client" }, "agent", "agent workspace")).toMatchObject({
-      message: expect.stringContaining("agent, supervisor or admin"),
+      message: expect.stringContaining("needs an agent, supervisor or admin token"),
+    });
+    expect(judgeSignIn(200, { name: "sup", role: "supervisor" }, "admin", "audit log")).toMatchObject({
+      message: 'The audit log needs an admin token; "sup" has the role supervisor.',
     });
     expect(judgeSignIn(503, null, "agent", "agent workspace")).toMatchObject({ kind: "refused", message: expect.stringContaining("503") });
     expect(judgeSignIn(200, { name: "sup", role: "supervisor" }, "supervisor", "supervisor view")).toEqual({

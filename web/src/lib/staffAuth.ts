@@ -55,6 +55,11 @@ export function rolesFrom(needed: (typeof ROLES)[number]): string {
   return allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`;
 }
 
+/** "a supervisor or admin", "an admin". */
+function article(words: string): string {
+  return `${/^[aeiou]/i.test(words) ? "an" : "a"} ${words}`;
+}
+
 /** Outcome of checking a token against `GET /v1/me` for a page. */
 export type SignInResult =
   | { kind: "ok"; me: Me }
@@ -67,7 +72,7 @@ export function judgeSignIn(status: number, me: Me | null, needed: (typeof ROLES
   if (!permits(me.role, needed)) {
     return {
       kind: "refused",
-      message: `The ${page} needs a ${rolesFrom(needed)} token; "${me.name}" has the role ${me.role}.`,
+      message: `The ${page} needs ${article(rolesFrom(needed))} token; "${me.name}" has the role ${me.role}.`,
     };
   }
   return { kind: "ok", me };

@@ -21,6 +21,7 @@ fn def() -> BotDefinition {
             }],
             responses: vec!["Blocking your {card_type} card.".into()],
             follow_up: None,
+            tests: vec![],
         }],
         slot_types: SlotTypes::new(vec![CustomSlotType {
             name: "card_type".into(),
@@ -30,6 +31,7 @@ fn def() -> BotDefinition {
             }],
         }]),
         fallback: FallbackPolicy::default(),
+        gate: None,
     }
 }
 

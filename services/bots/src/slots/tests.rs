@@ -41,6 +41,7 @@ fn intent(slots: Vec<SlotDef>) -> Intent {
         slots,
         responses: vec!["ok".into()],
         follow_up: None,
+        tests: vec![],
     }
 }
 

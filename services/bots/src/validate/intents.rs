@@ -56,6 +56,7 @@ pub(super) fn check_intents(
             slots,
             responses: values(&f.responses),
             follow_up: f.follow_up.as_ref().map(|s| s.value.clone()),
+            tests: values(&f.tests),
         });
     }
     intents
@@ -159,6 +160,49 @@ fn check_utterances<'a>(
                         line,
                     },
                 );
+            }
+        }
+    }
+}
+
+/// Test phrasings: within Lex's length, not empty, and never a training utterance of any
+/// intent (a test the model trained on measures nothing).
+pub(super) fn check_tests(
+    files: &[(PathBuf, IntentFile)],
+    intents: &[Intent],
+    report: &mut ValidationReport,
+) {
+    let trained: HashMap<String, &str> = intents
+        .iter()
+        .flat_map(|i| i.utterances.iter().map(|u| (normalise(u), i.name.as_str())))
+        .collect();
+    for (path, f) in files {
+        let Some(list) = &f.tests else { continue };
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        for t in &list.value {
+            let text = t.value.trim();
+            let chars = text.chars().count();
+            if chars == 0 {
+                report.push(at(path, t.referenced, "empty test utterance"));
+                continue;
+            }
+            if chars > MAX_UTTERANCE_CHARS {
+                report.push(at(path, t.referenced, format!(
+                    "test utterance is {chars} characters long; Lex allows at most {MAX_UTTERANCE_CHARS}"
+                )));
+            }
+            let key = normalise(text);
+            if let Some(intent) = trained.get(&key) {
+                report.push(at(path, t.referenced, format!(
+                    "test utterance '{text}' is also a training utterance of intent '{intent}': tests must be held out"
+                )));
+            }
+            if let Some(line) = seen.insert(key, t.referenced.line()) {
+                report.push(at(
+                    path,
+                    t.referenced,
+                    format!("duplicate test utterance '{text}' (first at line {line})"),
+                ));
             }
         }
     }

@@ -17,9 +17,9 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::model::{
     BotDefinition, DEFAULT_KNOWLEDGE_MIN_SCORE, DEFAULT_MAX_IN_SCOPE_COST, FallbackPolicy,
-    MAX_IN_SCOPE_COST_LIMIT,
+    GatePolicy, MAX_IN_SCOPE_COST_LIMIT,
 };
-use crate::raw::{BotFile, IntentFile};
+use crate::raw::{BotFile, GateFile, IntentFile};
 use crate::report::{Problem, ValidationReport};
 use crate::slots::builtin::BuiltinSlotType;
 use crate::slots::{CustomSlotType, SlotTypeValue, SlotTypes};
@@ -61,6 +61,8 @@ pub(crate) fn check(
     let bot = bot?;
     let slot_types = slot_types?;
     let fallback = check_bot(bot_path, &bot, report);
+    let gate = bot.gate.as_ref().map(|g| check_gate(bot_path, g, report));
+    intents::check_tests(&intent_files, &intents, report);
     intents.sort_by(|a, b| a.name.cmp(&b.name));
     Some(BotDefinition {
         name: bot.name.value,
@@ -71,7 +73,30 @@ pub(crate) fn check(
         intents,
         slot_types,
         fallback,
+        gate,
     })
+}
+
+fn check_gate(path: &Path, gate: &GateFile, report: &mut ValidationReport) -> GatePolicy {
+    for (key, v) in [
+        ("max_accuracy_drop", &gate.max_accuracy_drop),
+        ("max_intent_drop", &gate.max_intent_drop),
+    ] {
+        if !(0.0..=1.0).contains(&v.value) {
+            report.push(at(
+                path,
+                v.referenced,
+                format!(
+                    "gate.{key} {} is outside 0..1 (it is a share: 0.01 = 1 point)",
+                    v.value
+                ),
+            ));
+        }
+    }
+    GatePolicy {
+        max_accuracy_drop: gate.max_accuracy_drop.value,
+        max_intent_drop: gate.max_intent_drop.value,
+    }
 }
 
 fn check_bot(path: &Path, bot: &BotFile, report: &mut ValidationReport) -> FallbackPolicy {
@@ -213,6 +238,11 @@ fn check_slot_types(path: &Path, bot: &BotFile, report: &mut ValidationReport) -
         });
     }
     SlotTypes::new(types)
+}
+
+/// Whether Lex would take `name` for an intent, slot or slot type (letters, digits, `_`).
+pub fn is_valid_name(name: &str) -> bool {
+    NAME.is_match(name)
 }
 
 /// The message for a name that Lex would reject.

@@ -542,3 +542,54 @@ fn validate_dir_reports_each_bot_and_skips_hidden_dirs() {
     assert_eq!(results[0].1.as_ref().err().map(|r| r.len()), Some(2));
     assert!(results[1].1.is_ok());
 }
+
+#[test]
+fn tests_and_gate_load() {
+    let greet = format!("{GREET}tests:\n  - hi, anyone there?\n");
+    let bot_yaml = format!("{BOT}gate:\n  max_accuracy_drop: 0.02\n  max_intent_drop: 0.5\n");
+    let (_tmp, dir) = bot(&[("bot.yaml", &bot_yaml), ("intents/greet.yaml", &greet)]);
+    let def = load_bot(&dir).expect("valid");
+    assert_eq!(def.intents[0].tests, vec!["hi, anyone there?"]);
+    let gate = def.gate_policy();
+    assert_eq!((gate.max_accuracy_drop, gate.max_intent_drop), (0.02, 0.5));
+}
+
+#[test]
+fn a_test_utterance_that_is_trained_on_is_refused() {
+    let greet = format!("{GREET}tests:\n  - Good  Morning\n");
+    expect_one(
+        &[("bot.yaml", BOT), ("intents/greet.yaml", &greet)],
+        "intents/greet.yaml",
+        Some(8),
+        "also a training utterance of intent 'greet': tests must be held out",
+    );
+}
+
+#[test]
+fn an_empty_or_repeated_test_utterance_is_refused() {
+    let greet = format!("{GREET}tests:\n  - \" \"\n");
+    expect_one(
+        &[("bot.yaml", BOT), ("intents/greet.yaml", &greet)],
+        "intents/greet.yaml",
+        Some(8),
+        "empty test utterance",
+    );
+    let greet = format!("{GREET}tests:\n  - hey you\n  - Hey you\n");
+    expect_one(
+        &[("bot.yaml", BOT), ("intents/greet.yaml", &greet)],
+        "intents/greet.yaml",
+        Some(9),
+        "duplicate test utterance 'Hey you' (first at line 8)",
+    );
+}
+
+#[test]
+fn a_gate_outside_zero_to_one_is_refused() {
+    let bot_yaml = format!("{BOT}gate:\n  max_accuracy_drop: 5\n  max_intent_drop: 0.5\n");
+    expect_one(
+        &[("bot.yaml", &bot_yaml), ("intents/greet.yaml", GREET)],
+        "bot.yaml",
+        Some(17),
+        "gate.max_accuracy_drop 5 is outside 0..1",
+    );
+}

@@ -72,6 +72,11 @@ fn one_of_each() -> Vec<Event> {
             text: "¿qué?".into(),
             at,
         },
+        Event::BotPublished {
+            bot: "banking".into(),
+            version: 4,
+            at,
+        },
         Event::CallStarted {
             call_id: "c1".into(),
             from_number: Some("+15550100".into()),

@@ -15,6 +15,7 @@ use crate::{Role, Store, StoreError};
 mod bots;
 mod calls;
 mod handoffs;
+mod proposals;
 mod rule_hits;
 mod sessions;
 mod suggestions;
@@ -171,6 +172,11 @@ both_backends! {
         suggestions_round_trip_with_the_agents_verdict,
         invalid_suggestions_and_feedback_write_nothing,
         call_missed_utterances_sit_beside_chat_ones,
+    ],
+    proposals: [
+        proposals_are_decided_once_and_published_by_one_version,
+        a_build_that_lost_its_proposals_writes_nothing,
+        audit_entries_read_back_newest_first,
     ],
 }
 

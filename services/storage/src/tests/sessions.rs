@@ -33,7 +33,7 @@ fn bot(text: &str, kind: &str) -> TurnRecord {
     }
 }
 
-fn missed(session_id: &str, text: &str, reason: &str) -> MissedUtterance {
+pub(super) fn missed(session_id: &str, text: &str, reason: &str) -> MissedUtterance {
     MissedUtterance {
         origin: MissedOrigin::Chat {
             session_id: session_id.to_owned(),

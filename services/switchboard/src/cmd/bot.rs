@@ -1,10 +1,12 @@
-//! `switchboard bot validate|import|list|show`: bot definitions from files into the database.
+//! `switchboard bot validate|import|list|show|export|diff`: bot definitions between files and
+//! the database.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use switchboard_bots::{BotDefinition, ValidationReport};
-use switchboard_storage::{Store, StoreError};
+use switchboard_publishing::{Imported, definition_of};
+use switchboard_storage::{BotVersionRecord, Store};
 
 use crate::config::{Config, Overrides};
 
@@ -29,14 +31,17 @@ pub enum BotCommand {
         #[arg(long)]
         version: Option<u32>,
     },
-}
-
-/// What importing one bot directory did.
-#[derive(Debug)]
-pub enum Imported {
-    New { bot: String, version: u32 },
-    Unchanged { bot: String, version: u32 },
-    Rejected { bot: String, reason: String },
+    /// Writes a stored version (default: the active one) as YAML files, as authored.
+    Export {
+        name: String,
+        #[arg(long)]
+        version: Option<u32>,
+        /// Target directory (default: `bots_dir/NAME`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Utterances and responses added and removed per intent between two stored versions.
+    Diff { name: String, from: u32, to: u32 },
 }
 
 pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
@@ -45,7 +50,8 @@ pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
         BotCommand::Validate { dir } => validate(&dir.unwrap_or(config.bots_dir)),
         BotCommand::Import { dir } => {
             let store = crate::app::connect(&config).await?;
-            let outcomes = import_dir(&store, &dir.unwrap_or(config.bots_dir)).await?;
+            let outcomes =
+                switchboard_publishing::import_dir(&store, &dir.unwrap_or(config.bots_dir)).await?;
             let rejected = outcomes
                 .iter()
                 .filter(|o| matches!(o, Imported::Rejected { .. }))
@@ -59,33 +65,62 @@ pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
         }
         BotCommand::List => {
             let store = crate::app::connect(&config).await?;
-            for name in stored_bot_names(&store).await? {
-                let active = store.active_bot_version(&name).await?.map(|r| r.version);
+            for name in store.list_bots().await? {
                 for v in store.list_bot_versions(&name).await? {
-                    let mark = if Some(v.version) == active { "*" } else { " " };
+                    let mark = if v.active { "*" } else { " " };
                     println!(
-                        "{mark} {name} v{} {} {}",
+                        "{mark} {name} v{} {} {:16} {:10} {} ({})",
                         v.version,
                         v.created_at.format("%Y-%m-%d %H:%M"),
+                        v.status.as_str(),
+                        v.author.as_deref().unwrap_or("files"),
+                        v.reason,
                         &v.checksum[..12]
                     );
                 }
             }
             Ok(())
         }
+        BotCommand::Export { name, version, dir } => {
+            let store = crate::app::connect(&config).await?;
+            let record = stored(&store, &name, version).await?;
+            let def = definition_of(&record)?;
+            let dir = dir.unwrap_or_else(|| config.bots_dir.join(&name));
+            switchboard_bots::export_bot(&def, &dir)
+                .with_context(|| format!("writing {}", dir.display()))?;
+            println!("{name} v{} written to {}", def.version, dir.display());
+            Ok(())
+        }
+        BotCommand::Diff { name, from, to } => {
+            let store = crate::app::connect(&config).await?;
+            let a = definition_of(&stored(&store, &name, Some(from)).await?)?;
+            let b = definition_of(&stored(&store, &name, Some(to)).await?)?;
+            let changes = switchboard_publishing::diff::diff(&a, &b);
+            if changes.is_empty() {
+                println!(
+                    "{name} v{from} and v{to} have the same intents, utterances and responses"
+                );
+            }
+            for d in changes {
+                println!("{} ({})", d.intent, d.change.as_str());
+                for u in &d.added_utterances {
+                    println!("  + {u}");
+                }
+                for u in &d.removed_utterances {
+                    println!("  - {u}");
+                }
+                for r in &d.added_responses {
+                    println!("  + response: {r}");
+                }
+                for r in &d.removed_responses {
+                    println!("  - response: {r}");
+                }
+            }
+            Ok(())
+        }
         BotCommand::Show { name, version } => {
             let store = crate::app::connect(&config).await?;
-            let record = match version {
-                Some(v) => store
-                    .list_bot_versions(&name)
-                    .await?
-                    .into_iter()
-                    .find(|r| r.version == v),
-                None => store.active_bot_version(&name).await?,
-            };
-            let record =
-                record.with_context(|| format!("bot `{name}` has no such version stored"))?;
-            let def: BotDefinition = serde_json::from_str(&record.definition_json)?;
+            let def = definition_of(&stored(&store, &name, version).await?)?;
             print_bot(&def);
             Ok(())
         }
@@ -124,76 +159,20 @@ fn print_report(report: &ValidationReport) {
     }
 }
 
-/// Stores every valid definition whose version is new; reports (and skips) the rest.
-pub async fn import_dir(store: &Store, dir: &Path) -> anyhow::Result<Vec<Imported>> {
-    if !dir.exists() {
-        tracing::warn!(dir = %dir.display(), "bot definitions directory does not exist; nothing imported");
-        return Ok(Vec::new());
-    }
-    let mut outcomes = Vec::new();
-    for (name, result) in switchboard_bots::validate_dir(dir)? {
-        let outcome = match result {
-            Err(report) => Imported::Rejected {
-                bot: name,
-                reason: report.to_string(),
-            },
-            Ok(def) => import_one(store, def).await?,
-        };
-        match &outcome {
-            Imported::New { bot, version } => tracing::info!(%bot, version, "bot version imported"),
-            Imported::Unchanged { bot, version } => tracing::debug!(%bot, version, "bot unchanged"),
-            Imported::Rejected { bot, reason } => {
-                tracing::error!(%bot, "bot definition rejected:\n{reason}")
-            }
-        }
-        outcomes.push(outcome);
-    }
-    Ok(outcomes)
-}
-
-async fn import_one(store: &Store, def: BotDefinition) -> anyhow::Result<Imported> {
-    let (bot, version, checksum) = (def.name.clone(), def.version, def.checksum());
-    let existing = store
-        .list_bot_versions(&bot)
-        .await?
-        .into_iter()
-        .find(|r| r.version == version);
-    match existing {
-        Some(r) if r.checksum == checksum => Ok(Imported::Unchanged { bot, version }),
-        Some(_) => Ok(Imported::Rejected {
-            reason: format!(
-                "version {version} is already stored with different content; raise `version` in bot.yaml to publish the change"
-            ),
-            bot,
-        }),
-        None => {
-            let json = serde_json::to_string(&def)?;
-            match store
-                .save_bot_version(&bot, version, &json, &checksum)
-                .await
-            {
-                Ok(_) => {}
-                Err(StoreError::Conflict(m)) => return Ok(Imported::Rejected { bot, reason: m }),
-                Err(e) => return Err(e.into()),
-            }
-            let newest = store
-                .list_bot_versions(&bot)
-                .await?
-                .iter()
-                .map(|r| r.version)
-                .max()
-                .unwrap_or(version);
-            if newest == version {
-                store.activate_bot_version(&bot, version).await?;
-            }
-            Ok(Imported::New { bot, version })
-        }
-    }
-}
-
-/// Names of all bots with at least one stored version.
-pub async fn stored_bot_names(store: &Store) -> anyhow::Result<Vec<String>> {
-    Ok(store.list_bots().await?)
+/// A stored version of `name`: the given one, or the active one.
+async fn stored(
+    store: &Store,
+    name: &str,
+    version: Option<u32>,
+) -> anyhow::Result<BotVersionRecord> {
+    let record = match version {
+        Some(v) => store.bot_version(name, v).await?,
+        None => store.active_bot_version(name).await?,
+    };
+    record.with_context(|| match version {
+        Some(v) => format!("bot `{name}` has no version {v} stored"),
+        None => format!("bot `{name}` has no active version stored"),
+    })
 }
 
 fn print_bot(def: &BotDefinition) {

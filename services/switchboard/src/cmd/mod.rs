@@ -4,6 +4,7 @@ pub mod bot;
 pub mod chat;
 pub mod eval_asr;
 pub mod eval_faq;
+pub mod eval_improve;
 pub mod eval_nlu;
 pub mod eval_redaction;
 pub mod eval_sentiment;

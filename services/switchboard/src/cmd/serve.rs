@@ -12,8 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, Overrides};
 
-/// Name of the token `serve` creates for the public chat widget.
-const WIDGET_TOKEN_NAME: &str = "web-widget";
+/// The widget token's name before each node named its own.
+const LEGACY_WIDGET_TOKEN_NAME: &str = "web-widget";
 /// Name of the first admin token, created when no admin exists.
 const FIRST_ADMIN_NAME: &str = "admin";
 
@@ -102,7 +102,20 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
         },
         calls,
         bus: app.bus.clone(),
+        publisher: app.publisher.clone(),
     };
+    // Versions published on other nodes (or by this one) are loaded as they are announced.
+    app.publisher.clone().follow();
+    // Approvals a killed process never built are built now, in the background.
+    let publisher = app.publisher.clone();
+    tokio::spawn(async move {
+        if let Err(e) = publisher
+            .build_pending(&switchboard_publishing::no_progress())
+            .await
+        {
+            tracing::error!(error = %e, "building approvals left from an earlier run failed");
+        }
+    });
     tokio::spawn(signal_shutdown(shutdown));
     // Tests and scripts wait for this exact line to learn the port.
     println!("switchboard listening on http://{addr}");
@@ -123,9 +136,12 @@ async fn bootstrap_admin(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The public widget's `client` token: kept in the data dir so restarts reuse it.
+/// The public widget's `client` token: kept in the data dir so restarts reuse it. Each node
+/// names its own (`web-widget-…`, the name kept beside the secret), so nodes sharing a database
+/// never revoke each other's.
 async fn widget_token(store: &Store, config: &Config) -> anyhow::Result<String> {
     let path = config.data_dir.join("widget-token");
+    let name_path = config.data_dir.join("widget-token.name");
     if let Ok(secret) = std::fs::read_to_string(&path) {
         let secret = secret.trim().to_string();
         if store
@@ -137,13 +153,23 @@ async fn widget_token(store: &Store, config: &Config) -> anyhow::Result<String> 
         }
     }
     // No usable secret on disk (first start, a new data dir, or a revoked token). Secrets are
-    // stored hashed, so an existing widget token cannot be recovered: replace it.
-    match store.revoke_token(WIDGET_TOKEN_NAME).await {
+    // stored hashed, so this node's old token cannot be recovered: replace it. Data dirs from
+    // before per-node names used the one shared name.
+    let old_name = std::fs::read_to_string(&name_path)
+        .map(|n| n.trim().to_string())
+        .unwrap_or_else(|_| LEGACY_WIDGET_TOKEN_NAME.to_string());
+    match store.revoke_token(&old_name).await {
         Ok(_) | Err(StoreError::NotFound(_)) => {}
         Err(e) => return Err(e.into()),
     }
-    let (_, secret) = store.create_token(WIDGET_TOKEN_NAME, Role::Client).await?;
+    let name = format!(
+        "web-widget-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let (_, secret) = store.create_token(&name, Role::Client).await?;
     write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&name_path, &name)
+        .with_context(|| format!("writing {}", name_path.display()))?;
     Ok(secret)
 }
 

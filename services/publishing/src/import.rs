@@ -1,0 +1,146 @@
+//! Definitions from files into storage, and the active versions into the running registry.
+
+use std::path::Path;
+
+use switchboard_bots::BotDefinition;
+use switchboard_chat::LoadedBot;
+use switchboard_storage::{BotVersionRecord, Store, StoreError};
+
+use crate::{Progress, PublishError, Publisher};
+
+/// What importing one bot directory did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    New { bot: String, version: u32 },
+    Unchanged { bot: String, version: u32 },
+    Rejected { bot: String, reason: String },
+}
+
+/// Stores every valid definition under `dir` whose version is new (the newest becomes
+/// active); reports and skips the rest, so one broken bot never stops the others.
+pub async fn import_dir(store: &Store, dir: &Path) -> Result<Vec<Imported>, PublishError> {
+    if !dir.exists() {
+        tracing::warn!(dir = %dir.display(), "bot definitions directory does not exist; nothing imported");
+        return Ok(Vec::new());
+    }
+    let bots = switchboard_bots::validate_dir(dir)
+        .map_err(|e| PublishError::Invalid(format!("reading {}: {e}", dir.display())))?;
+    let mut outcomes = Vec::new();
+    for (name, result) in bots {
+        let outcome = match result {
+            Err(report) => Imported::Rejected {
+                bot: name,
+                reason: report.to_string(),
+            },
+            Ok(def) => import_one(store, def).await?,
+        };
+        match &outcome {
+            Imported::New { bot, version } => {
+                tracing::info!(%bot, version, "bot version imported")
+            }
+            Imported::Unchanged { bot, version } => {
+                tracing::debug!(%bot, version, "bot unchanged")
+            }
+            Imported::Rejected { bot, reason } => {
+                tracing::error!(%bot, "bot definition rejected:\n{reason}")
+            }
+        }
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+async fn import_one(store: &Store, def: BotDefinition) -> Result<Imported, PublishError> {
+    let (bot, version, checksum) = (def.name.clone(), def.version, def.checksum());
+    let versions = store.list_bot_versions(&bot).await?;
+    match versions.iter().find(|r| r.version == version) {
+        Some(r) if r.checksum == checksum => return Ok(Imported::Unchanged { bot, version }),
+        Some(_) => {
+            return Ok(Imported::Rejected {
+                reason: format!(
+                    "version {version} is already stored with different content; raise `version` in bot.yaml to publish the change"
+                ),
+                bot,
+            });
+        }
+        None => {}
+    }
+    let json = to_json(&def);
+    match store
+        .save_bot_version(&bot, version, &json, &checksum)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict(m)) => return Ok(Imported::Rejected { bot, reason: m }),
+        Err(e) => return Err(e.into()),
+    }
+    let newest = versions.iter().map(|r| r.version).max().unwrap_or(0);
+    if version > newest {
+        store.activate_bot_version(&bot, version).await?;
+    }
+    Ok(Imported::New { bot, version })
+}
+
+impl Publisher {
+    /// Trains and serves the active version of every stored bot (at start-up).
+    pub async fn load_active(&self, progress: &Progress) -> Result<(), PublishError> {
+        for name in self.store.list_bots().await? {
+            let Some(record) = self.store.active_bot_version(&name).await? else {
+                continue;
+            };
+            let loaded = self.train(&record, progress).await?;
+            self.registry.publish(loaded);
+        }
+        Ok(())
+    }
+
+    /// Trains a stored version (off the async threads), reporting `progress(done, total)`.
+    pub(crate) async fn train(
+        &self,
+        record: &BotVersionRecord,
+        progress: &Progress,
+    ) -> Result<LoadedBot, PublishError> {
+        let definition = definition_of(record)?;
+        self.train_definition(definition, progress).await
+    }
+
+    /// Trains a definition off the async threads.
+    pub(crate) async fn train_definition(
+        &self,
+        definition: BotDefinition,
+        progress: &Progress,
+    ) -> Result<LoadedBot, PublishError> {
+        let (name, version) = (definition.name.clone(), definition.version);
+        let embedder = self.embedder.clone();
+        let progress = progress.clone();
+        let started = std::time::Instant::now();
+        let loaded = tokio::task::spawn_blocking(move || {
+            LoadedBot::build(definition, embedder.as_ref(), &mut |d, t| progress(d, t))
+        })
+        .await
+        .map_err(|e| PublishError::Build {
+            bot: name.clone(),
+            reason: e.to_string(),
+        })?
+        .map_err(|e| PublishError::Build {
+            bot: name.clone(),
+            reason: e.to_string(),
+        })?;
+        tracing::info!(bot = %name, version, elapsed = ?started.elapsed(), "bot trained");
+        Ok(loaded)
+    }
+}
+
+/// The definition a stored version holds.
+pub fn definition_of(record: &BotVersionRecord) -> Result<BotDefinition, PublishError> {
+    serde_json::from_str(&record.definition_json).map_err(|e| PublishError::Build {
+        bot: record.bot.clone(),
+        reason: format!("stored definition v{} is unreadable: {e}", record.version),
+    })
+}
+
+/// How storage keeps a definition.
+pub(crate) fn to_json(def: &BotDefinition) -> String {
+    // Plain structs of strings, numbers and lists always serialise.
+    serde_json::to_string(def).unwrap_or_default()
+}
