@@ -23,6 +23,24 @@ pub struct Labelled {
     pub label: String,
 }
 
+/// A dataset label as an intent name Lex takes (`reverted_card_payment?` → `reverted_card_payment`):
+/// other characters become `_`, and a leading digit gets an `i_` prefix.
+pub fn intent_name(label: &str) -> String {
+    let mut name: String = label
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    while name.ends_with('_') {
+        name.pop();
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit() || c == '_') {
+        name.insert_str(0, "i_");
+    }
+    name.truncate(100);
+    name
+}
+
 /// The bot after one round (round 0: the starting bot).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
@@ -256,5 +274,18 @@ fn chat_failed(bot: &str, e: switchboard_chat::ChatError) -> PublishError {
     PublishError::Build {
         bot: bot.to_string(),
         reason: format!("a chat turn failed: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intent_name;
+
+    #[test]
+    fn dataset_labels_become_names_lex_takes() {
+        assert_eq!(intent_name("reverted_card_payment?"), "reverted_card_payment");
+        assert_eq!(intent_name("card arrival"), "card_arrival");
+        assert_eq!(intent_name("3ds"), "i_3ds");
+        assert!(switchboard_bots::is_valid_name(&intent_name("?")));
     }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use switchboard_nlu::eval::read_csv;
-use switchboard_publishing::eval::{Labelled, Round, bot_from, improve};
+use switchboard_publishing::eval::{Labelled, Round, bot_from, improve, intent_name};
 
 /// Arguments of `eval improve`.
 #[derive(Debug, clap::Args)]
@@ -30,13 +30,14 @@ pub struct Args {
 
 const BOT: &str = "improve";
 
+/// Rows of a CSV, labels made intent names (the same for every file, so gold labels still match).
 fn labelled(path: &PathBuf) -> anyhow::Result<Vec<Labelled>> {
     Ok(read_csv(path)
         .with_context(|| format!("reading {}", path.display()))?
         .into_iter()
         .map(|r| Labelled {
             text: r.text,
-            label: r.label,
+            label: intent_name(&r.label),
         })
         .collect())
 }
