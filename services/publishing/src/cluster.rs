@@ -86,7 +86,8 @@ pub fn suggest_name(texts: &[&str]) -> String {
             }
         }
     }
-    let mut ranked: Vec<(String, (usize, (usize, usize)))> = counts.into_iter().collect();
+    // (word, (members using it, where it first appeared)): most shared first, then earliest.
+    let mut ranked: Vec<_> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)));
     let words: Vec<String> = ranked.into_iter().take(2).map(|(w, _)| w).collect();
     if words.is_empty() {

@@ -283,7 +283,10 @@ mod tests {
 
     #[test]
     fn dataset_labels_become_names_lex_takes() {
-        assert_eq!(intent_name("reverted_card_payment?"), "reverted_card_payment");
+        assert_eq!(
+            intent_name("reverted_card_payment?"),
+            "reverted_card_payment"
+        );
         assert_eq!(intent_name("card arrival"), "card_arrival");
         assert_eq!(intent_name("3ds"), "i_3ds");
         assert!(switchboard_bots::is_valid_name(&intent_name("?")));

@@ -153,15 +153,15 @@ fn place(
             )),
         };
     }
-    if let Some((intent, other, score)) = vectors.nearest(text) {
-        if score >= NEAR_DUPLICATE {
-            if intent == p.intent {
-                return Ok(false);
-            }
-            return Err(format!(
-                "it says the same as {other:?} of intent {intent:?} (similarity {score:.2})"
-            ));
+    if let Some((intent, other, score)) = vectors.nearest(text)
+        && score >= NEAR_DUPLICATE
+    {
+        if intent == p.intent {
+            return Ok(false);
         }
+        return Err(format!(
+            "it says the same as {other:?} of intent {intent:?} (similarity {score:.2})"
+        ));
     }
     if !exists {
         def.intents.push(Intent {

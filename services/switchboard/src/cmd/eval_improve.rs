@@ -31,7 +31,7 @@ pub struct Args {
 const BOT: &str = "improve";
 
 /// Rows of a CSV, labels made intent names (the same for every file, so gold labels still match).
-fn labelled(path: &PathBuf) -> anyhow::Result<Vec<Labelled>> {
+fn labelled(path: &std::path::Path) -> anyhow::Result<Vec<Labelled>> {
     Ok(read_csv(path)
         .with_context(|| format!("reading {}", path.display()))?
         .into_iter()
