@@ -202,20 +202,26 @@ pub fn train(
     let classes = ids.len();
     // The calibration copy and the final ensemble do not depend on each other: train them side
     // by side (each adapter trains on one thread; the process runs candle single-threaded).
-    let (calibration, ensemble) = std::thread::scope(|scope| {
+    let started = std::time::Instant::now();
+    let joined = std::thread::scope(|scope| {
         let calibration = scope.spawn(|| {
-            if opts.detect_out_of_scope {
+            let result = if opts.detect_out_of_scope {
                 oos::calibrate(&samples, classes, opts.max_in_scope_cost, opts.seed)
             } else {
                 Ok(Calibration::accept_all(0))
-            }
+            };
+            (result, started.elapsed())
         });
         let ensemble = Ensemble::fit(&samples, classes, opts.seed);
-        (calibration.join(), ensemble)
+        let ensemble_took = started.elapsed();
+        (calibration.join(), ensemble, ensemble_took)
     });
-    let calibration =
-        calibration.map_err(|_| NluError::Internal("the calibration thread panicked".into()))??;
-    Ok(wrap(ids, dim, ensemble?, calibration, samples.len()))
+    let (calibration, ensemble, ensemble_took) = joined;
+    let (calibration, calibration_took) =
+        calibration.map_err(|_| NluError::Internal("the calibration thread panicked".into()))?;
+    // Where training time goes (the two fits share the cores), for tuning publish latency.
+    tracing::debug!(?ensemble_took, ?calibration_took, "intent model fits");
+    Ok(wrap(ids, dim, ensemble?, calibration?, samples.len()))
 }
 
 /// Fits the final ensemble on all samples and wraps it with its calibration.
