@@ -6,11 +6,12 @@ use serde_json::{Value, json};
 use switchboard_e2e::{Backend, Chat, Server, Start, copy_dir, repo_root};
 
 /// What nothing in the sample bot or FAQ answers, so the bot hands off.
-const NONSENSE: &str = "my parrot keeps reciting tax law at midnight";
-const RESPONSE: &str = "Parrots and tax law are beyond me, but an agent will gladly listen.";
+pub(crate) const NONSENSE: &str = "my parrot keeps reciting tax law at midnight";
+pub(crate) const RESPONSE: &str =
+    "Parrots and tax law are beyond me, but an agent will gladly listen.";
 
 /// A chat that hands off on [`NONSENSE`], taken by the agent `agent`: the missed utterance id.
-async fn missed_in_a_taken_chat(
+pub(crate) async fn missed_in_a_taken_chat(
     server: &Server,
     agent: &str,
     supervisor: &str,
@@ -36,7 +37,7 @@ async fn missed_in_a_taken_chat(
 }
 
 /// The proposal of `missed` as the new intent `pet_questions`, by `token`.
-fn new_intent(missed: &str) -> String {
+pub(crate) fn new_intent(missed: &str) -> String {
     json!({"proposals": [{"missed_id": missed, "intent": "pet_questions", "new_intent": true}]})
         .to_string()
 }

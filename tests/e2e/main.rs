@@ -8,6 +8,7 @@ mod chat;
 mod handoff;
 mod improve;
 mod input;
+mod lex;
 mod lifecycle;
 
 /// Declares `<name>_sqlite` and `<name>_postgres` tests running `body(Backend)`.

@@ -58,11 +58,17 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
     // Once a person is involved, they may write from any node: their words arrive over the
     // bus. Chats the bot handles alone never listen, so they cost the bus nothing.
     let mut events: Option<Subscription> = None;
+    // Who the visitor was last told holds the chat: the store and the bus may both report the
+    // same join when a person takes the chat just as this socket starts listening.
+    let mut holder: Option<String> = None;
     if handed_off(&state, &session.id).await {
         events = Some(state.bus.subscribe());
-        if !announce_holder(&mut socket, &state, &session.id).await {
-            metrics::gauge!("switchboard_chat_connections").decrement(1.0);
-            return;
+        match announce_holder(&mut socket, &state, &session.id).await {
+            Ok(told) => holder = told,
+            Err(()) => {
+                metrics::gauge!("switchboard_chat_connections").decrement(1.0);
+                return;
+            }
         }
     }
     loop {
@@ -74,7 +80,9 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
             received = next_event(&mut events) => {
                 match received {
                     Received::Event(event) => {
-                        if let Some(message) = from_person(&session.id, event)
+                        let message = from_person(&session.id, event)
+                            .filter(|m| is_news(m, &mut holder));
+                        if let Some(message) = message
                             && send(&mut socket, &message).await.is_err()
                         {
                             break;
@@ -130,8 +138,9 @@ async fn run(mut socket: WebSocket, state: AppState, bot: String, resume: Option
             // Subscribed after the handoff was queued: an agent who took it in between is
             // announced from the store instead.
             events = Some(state.bus.subscribe());
-            if !announce_holder(&mut socket, &state, &session.id).await {
-                break;
+            match announce_holder(&mut socket, &state, &session.id).await {
+                Ok(told) => holder = told,
+                Err(()) => break,
             }
         }
     }
@@ -143,18 +152,42 @@ async fn handed_off(state: &AppState, session_id: &str) -> bool {
     matches!(state.store.handoff(session_id).await, Ok(Some(h)) if h.state.is_open())
 }
 
-/// Tells the visitor which person holds the chat, if one does; `false` when the socket is gone.
-async fn announce_holder(socket: &mut WebSocket, state: &AppState, session_id: &str) -> bool {
+/// Tells the visitor which person holds the chat, if one does, and returns who was announced;
+/// `Err` when the socket is gone.
+async fn announce_holder(
+    socket: &mut WebSocket,
+    state: &AppState,
+    session_id: &str,
+) -> Result<Option<String>, ()> {
     let Ok(Some(handoff)) = state.store.handoff(session_id).await else {
-        return true;
+        return Ok(None);
     };
     if handoff.state != HandoffState::WithAgent {
-        return true;
+        return Ok(None);
     }
+    let agent = handoff.agent_id.unwrap_or_default();
     let joined = ServerMessage::AgentJoined {
-        agent: handoff.agent_id.unwrap_or_default(),
+        agent: agent.clone(),
     };
-    send(socket, &joined).await.is_ok()
+    send(socket, &joined).await.map_err(|_| ())?;
+    Ok(Some(agent))
+}
+
+/// Whether the visitor has not been shown `message` yet, keeping `holder` current: a join
+/// already announced from the store is not announced again when its bus event arrives.
+fn is_news(message: &ServerMessage, holder: &mut Option<String>) -> bool {
+    match message {
+        ServerMessage::AgentJoined { agent } => {
+            let repeat = holder.as_deref() == Some(agent.as_str());
+            *holder = Some(agent.clone());
+            !repeat
+        }
+        ServerMessage::AgentLeft { .. } => {
+            *holder = None;
+            true
+        }
+        _ => true,
+    }
 }
 
 /// The next bus event once the chat listens; never, before.
@@ -358,5 +391,24 @@ mod tests {
             code(parse(r#"{"type":"message","text":"a","extra":1}"#)),
             "invalid_message"
         );
+    }
+
+    #[test]
+    fn a_join_reported_by_both_store_and_bus_is_shown_once() {
+        let joined = |a: &str| ServerMessage::AgentJoined { agent: a.into() };
+        let mut holder = Some("ana".to_string());
+        assert!(!is_news(&joined("ana"), &mut holder));
+        assert!(is_news(&joined("ben"), &mut holder));
+        assert!(is_news(
+            &ServerMessage::AgentLeft { agent: None },
+            &mut holder
+        ));
+        assert_eq!(holder, None);
+        assert!(is_news(&joined("ben"), &mut holder));
+        let said = ServerMessage::AgentMessage {
+            agent: "ben".into(),
+            text: "hi".into(),
+        };
+        assert!(is_news(&said, &mut holder));
     }
 }

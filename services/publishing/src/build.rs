@@ -181,6 +181,7 @@ impl Publisher {
         let action = if passed {
             self.swap_in(candidate);
             self.export(definition);
+            self.mirror(bot, author);
             "bot.publish"
         } else {
             tracing::warn!(%bot, version = definition.version, reasons = ?report.reasons, "regression gate refused the version");

@@ -7,7 +7,8 @@
 //! bot's tests ([`gate`]). A version that passes is stored and activated in one transaction,
 //! swapped into the running registry, announced on the event bus so every node loads it
 //! ([`Publisher::follow`]), and exported as YAML. One that fails is stored as rejected with its
-//! report and its proposals go back to the supervisors. [`Publisher::rollback`] publishes an old
+//! report and its proposals go back to the supervisors. A bot with a [`Mirror`] (Amazon Lex V2)
+//! has each published version copied there in the background. [`Publisher::rollback`] publishes an old
 //! version's content as a new version. Every action lands in the audit log.
 //!
 //! This crate knows nothing of HTTP or JSON wire shapes; it stores its gate report as JSON.
@@ -20,6 +21,7 @@ pub mod eval;
 pub mod gate;
 mod import;
 pub mod merge;
+mod mirror;
 mod review;
 mod swap;
 
@@ -36,6 +38,7 @@ pub use build::BuildOutcome;
 pub use cluster::{Cluster, JOIN_SIMILARITY};
 pub use error::PublishError;
 pub use import::{Imported, definition_of, import_dir};
+pub use mirror::{Mirror, MirrorFuture};
 pub use review::{Decided, ProposalInput, Reviewer};
 
 /// Reports `(done, total)` of long work (training) to whoever shows progress.
@@ -54,6 +57,8 @@ pub struct Publisher {
     pub(crate) bus: Arc<dyn EventBus>,
     /// Where published versions are exported as YAML (`<dir>/<bot>/`), if anywhere.
     pub(crate) export_dir: Option<PathBuf>,
+    /// Copies outside Switchboard (Amazon Lex V2) by bot name, updated after each publish.
+    pub(crate) mirrors: HashMap<String, Arc<mirror::MirrorSlot>>,
     /// One build or swap per bot at a time in this process (across nodes, storage decides).
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -73,8 +78,16 @@ impl Publisher {
             embedder,
             bus,
             export_dir,
+            mirrors: HashMap::new(),
             locks: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Also publishes `bot`'s new versions to `mirror` (after they serve here), from this node.
+    pub fn with_mirror(mut self, bot: &str, mirror: Arc<dyn Mirror>) -> Self {
+        self.mirrors
+            .insert(bot.to_string(), mirror::MirrorSlot::new(mirror));
+        self
     }
 
     /// The running bots, as chat turns see them.

@@ -135,6 +135,7 @@ impl Publisher {
         let record = self.store.commit_version(&new, &[]).await?;
         self.swap_in(candidate);
         self.export(&definition);
+        self.mirror(bot, author);
         self.audit(author, "bot.rollback", &record, Some(active.version))
             .await;
         Ok(record)

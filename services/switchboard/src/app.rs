@@ -100,13 +100,17 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let embedder: Arc<dyn Embedder> = cached.clone();
 
     let registry = Arc::new(BotRegistry::default());
-    let publisher = Arc::new(publisher(
+    let mut publisher = publisher(
         config,
         &store,
         registry.clone(),
         embedder.clone(),
         bus.clone(),
-    ));
+    );
+    for (bot, mirror) in crate::lex::mirrors(config).await? {
+        publisher = publisher.with_mirror(&bot, mirror);
+    }
+    let publisher = Arc::new(publisher);
     switchboard_publishing::import_dir(&store, &config.bots_dir).await?;
     publisher.load_active(&training_progress()).await?;
     save_embedding_cache(config, &cached);

@@ -56,6 +56,53 @@ pub struct Config {
     pub asr: AsrConfig,
     /// What each call segment and chat turn is checked for (`[insights]`).
     pub insights: InsightsConfig,
+    /// Amazon Lex V2 bots that mirror Switchboard bots, by bot name (`[lex.banking]`).
+    #[serde(default)]
+    pub lex: BTreeMap<String, LexConfig>,
+}
+
+/// Where one bot's published versions are mirrored in Amazon Lex V2.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexConfig {
+    /// The Lex bot's id.
+    pub bot_id: String,
+    /// The alias moved to each new Lex version.
+    pub alias_id: String,
+    /// Lex locale, e.g. `en_GB`; the Lex bot must already have it.
+    pub locale_id: String,
+    /// AWS region (empty: from the AWS environment).
+    #[serde(default)]
+    pub region: String,
+    /// Endpoint override (VPC endpoint, or a test fake).
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    /// Numbered Lex versions kept; older ones not behind an alias are deleted.
+    #[serde(default = "default_keep_versions")]
+    pub keep_versions: usize,
+    /// Seconds between checks of a running Lex build.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: f64,
+}
+
+fn default_keep_versions() -> usize {
+    5
+}
+
+fn default_poll_seconds() -> f64 {
+    5.0
+}
+
+impl LexConfig {
+    /// The target the Lex crate connects to.
+    pub fn target(&self) -> lex_aws::LexTarget {
+        let mut t = lex_aws::LexTarget::new(&self.bot_id, &self.alias_id, &self.locale_id);
+        t.region = self.region.clone();
+        t.endpoint_url = self.endpoint_url.clone();
+        t.keep_versions = self.keep_versions;
+        t.poll_interval = std::time::Duration::from_secs_f64(self.poll_seconds.clamp(0.01, 60.0));
+        t
+    }
 }
 
 /// Redaction and sentiment, for calls and chat alike; which bot assists agents on calls.
@@ -220,6 +267,7 @@ impl Default for Config {
             event_bus: "memory".into(),
             asr: AsrConfig::default(),
             insights: InsightsConfig::default(),
+            lex: BTreeMap::new(),
         }
     }
 }
@@ -327,5 +375,28 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_lex_section_names_its_bot_and_keeps_defaults_for_the_rest() {
+        let parse = |toml: &str| {
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Toml::string(toml))
+                .extract::<Config>()
+        };
+        let config =
+            parse("[lex.banking]\nbot_id = \"B1\"\nalias_id = \"A1\"\nlocale_id = \"en_GB\"\n")
+                .expect("a minimal Lex section loads");
+        let target = config.lex["banking"].target();
+        assert_eq!(
+            (target.bot_id.as_str(), target.alias_id.as_str()),
+            ("B1", "A1")
+        );
+        assert_eq!(target.keep_versions, 5);
+        assert_eq!(target.poll_interval, std::time::Duration::from_secs(5));
+        let err = parse("[lex.banking]\nbot_id = \"B1\"\nalias = \"A1\"\n")
+            .expect_err("a misspelt key is refused")
+            .to_string();
+        assert!(err.contains("alias"), "{err}");
     }
 }

@@ -4,6 +4,7 @@ mod app;
 mod asr;
 mod cmd;
 mod config;
+mod lex;
 mod progress;
 
 use clap::{Parser, Subcommand};

@@ -1,14 +1,16 @@
-//! `switchboard bot validate|import|list|show|export|diff`: bot definitions between files and
+//! `switchboard bot validate|import|list|show|export|diff|publish`: bot definitions between files and
 //! the database.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use lex_aws::{LexMirror, Stage};
 use switchboard_bots::{BotDefinition, ValidationReport};
 use switchboard_publishing::{Imported, definition_of};
-use switchboard_storage::{BotVersionRecord, Store};
+use switchboard_storage::{AuditEntry, BotVersionRecord, Store, VersionStatus};
 
 use crate::config::{Config, Overrides};
+use crate::progress;
 
 /// Subcommands of `switchboard bot`.
 #[derive(Debug, clap::Subcommand)]
@@ -42,6 +44,16 @@ pub enum BotCommand {
     },
     /// Utterances and responses added and removed per intent between two stored versions.
     Diff { name: String, from: u32, to: u32 },
+    /// Mirrors a stored version (default: the active one) into the bot's Amazon Lex V2 bot
+    /// (`[lex.NAME]`): intents, build, a new Lex version, the alias, old versions removed.
+    Publish {
+        name: String,
+        /// Publish to Amazon Lex V2 (Switchboard itself already serves the active version).
+        #[arg(long)]
+        lex: bool,
+        #[arg(long)]
+        version: Option<u32>,
+    },
 }
 
 pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
@@ -118,6 +130,14 @@ pub async fn run(cmd: BotCommand, o: &Overrides) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        BotCommand::Publish { name, lex, version } => {
+            if !lex {
+                anyhow::bail!(
+                    "say where to publish: `--lex` (Switchboard serves the active version already)"
+                );
+            }
+            publish_to_lex(&config, &name, version).await
+        }
         BotCommand::Show { name, version } => {
             let store = crate::app::connect(&config).await?;
             let def = definition_of(&stored(&store, &name, version).await?)?;
@@ -156,6 +176,86 @@ fn validate(dir: &Path) -> anyhow::Result<()> {
 fn print_report(report: &ValidationReport) {
     for line in report.to_string().lines() {
         println!("      {line}");
+    }
+}
+
+/// `bot publish NAME --lex`: one version into Lex, with progress, recorded in the audit log.
+async fn publish_to_lex(config: &Config, name: &str, version: Option<u32>) -> anyhow::Result<()> {
+    let lex = config.lex.get(name).with_context(|| {
+        format!(
+            "no [lex.{name}] section in the configuration; give it bot_id, alias_id and locale_id"
+        )
+    })?;
+    let store = crate::app::connect(config).await?;
+    let record = stored(&store, name, version).await?;
+    if record.status != VersionStatus::Published {
+        anyhow::bail!(
+            "{name} v{} was refused by the regression gate and never served; pick a published version",
+            record.version
+        );
+    }
+    let def = definition_of(&record)?;
+    let mirror = LexMirror::connect(lex.target()).await?;
+    let bar = progress::bar("writing Lex intents");
+    let release = mirror
+        .publish(&def, &|stage| match stage {
+            Stage::Intents { done, total } => progress::update(&bar, done, total),
+            other => {
+                bar.finish_and_clear();
+                eprintln!("lex: {}", stage_label(other));
+            }
+        })
+        .await;
+    bar.finish_and_clear();
+    let after = match &release {
+        Ok(r) => {
+            serde_json::json!({"version": def.version, "target": "lex", "target_version": r.bot_version})
+        }
+        Err(e) => {
+            serde_json::json!({"version": def.version, "target": "lex", "error": e.to_string()})
+        }
+    };
+    store
+        .record_audit(&AuditEntry {
+            actor: "cli".into(),
+            action: if release.is_ok() {
+                "bot.mirror"
+            } else {
+                "bot.mirror_failed"
+            }
+            .into(),
+            subject: format!("bot:{name}"),
+            before_json: None,
+            after_json: Some(after.to_string()),
+        })
+        .await?;
+    let release = release?;
+    let c = &release.changes;
+    println!(
+        "{name} v{} is Lex version {} behind alias {}: {} intent(s) created, {} updated, {} deleted",
+        def.version,
+        release.bot_version,
+        lex.alias_id,
+        c.intents_created,
+        c.intents_updated,
+        c.intents_deleted
+    );
+    if !release.deleted_versions.is_empty() {
+        println!(
+            "old Lex versions deleted: {}",
+            release.deleted_versions.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Intents { .. } => "writing intents",
+        Stage::Building => "building the locale (Lex takes a minute or more)",
+        Stage::Versioning => "creating a version",
+        Stage::MovingAlias => "moving the alias",
+        Stage::Pruning => "deleting old versions",
     }
 }
 
