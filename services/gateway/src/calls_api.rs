@@ -16,6 +16,7 @@ use switchboard_storage::{
 
 use crate::AppState;
 use crate::api::list_limit;
+use crate::call_metrics::{self, MetricsView};
 use crate::call_wire::{LiveMessage, SentimentView, StoredSuggestion};
 use crate::error::ApiError;
 use crate::wire::{Guess, MissedView};
@@ -150,6 +151,8 @@ pub struct CallDetail {
     suggestions: Vec<StoredSuggestion>,
     /// Customer words nothing matched, kept for the improvement loop.
     missed: Vec<MissedView>,
+    /// Talk time, silence, interruptions, pace and sentiment over the call, from its segments.
+    metrics: MetricsView,
 }
 
 /// Query of the call list.
@@ -220,7 +223,9 @@ pub async fn get_call(
             categories.push(h.hit.category.clone());
         }
     }
+    let metrics = call_metrics::measure(&transcript, call.audio_ms);
     Ok(Json(CallDetail {
+        metrics,
         call: call.into(),
         transcript: transcript.into_iter().map(SegmentView::from).collect(),
         categories,

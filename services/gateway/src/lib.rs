@@ -7,6 +7,7 @@
 mod api;
 mod assist_api;
 mod auth;
+mod call_metrics;
 mod call_wire;
 mod calls_api;
 mod calls_ws;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use switchboard_e2e::{
     Backend, CallSocket, LiveFeed, Server, StagedCall, Start, lca_end, lca_start, unique_id,
 };
@@ -76,6 +76,39 @@ async fn transcribe_finals_are_stored_per_channel_and_offset_on_reconnect() -> a
     ];
     assert_eq!(segments_of(&call), first);
     assert!((transcript(&call)[0]["confidence"].as_f64().unwrap() - 0.9).abs() < 1e-6);
+
+    // Post-call metrics, measured from those segments over the call's audio.
+    let m = &call["metrics"];
+    let duration = staged.duration_ms() as f64 / 1000.0;
+    let close = |v: &Value, want: f64| (v.as_f64().unwrap() - want).abs() < 1e-3;
+    assert!(close(&m["duration_s"], duration), "{m}");
+    assert!(close(&m["talk_time_s"]["agent"], 2.75), "{m}");
+    assert!(close(&m["talk_time_s"]["customer"], 4.75), "{m}");
+    assert!(close(&m["talk_ratio"], 2.75 / 7.5), "{m}");
+    assert!(close(&m["non_talk_s"], duration - 7.5), "{m}");
+    let longest = [0.5, 2.5, 2.5, duration - 13.0]
+        .into_iter()
+        .fold(0.0, f64::max);
+    assert!(close(&m["longest_silence_s"], longest), "{m}");
+    assert_eq!(
+        (&m["interruptions"], &m["overlap_s"]),
+        (&json!([]), &json!(0.0))
+    );
+    // 7 agent words in 2.75 s, 6 customer words in 4.75 s.
+    assert!(
+        close(&m["words_per_minute"]["agent"], 7.0 * 60.0 / 2.75),
+        "{m}"
+    );
+    assert!(
+        close(&m["words_per_minute"]["customer"], 6.0 * 60.0 / 4.75),
+        "{m}"
+    );
+    let quarters = m["sentiment_by_quarter"]["customer"].as_array().unwrap();
+    assert_eq!(quarters.len(), 4);
+    assert!(
+        quarters.iter().any(|q| q.is_number()),
+        "the customer's turn was scored: {m}"
+    );
 
     // What Transcribe received: 8 kHz, two identified channels, the file's samples unchanged.
     let sessions = fake.sessions();
