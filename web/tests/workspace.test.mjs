@@ -44,6 +44,57 @@ function expectedKeyPhrases(transcript) {
   return out;
 }
 
+/** Seconds as the metrics panel shows them: `m:ss`, rounded to the nearest second (the staged calls are under an hour). */
+function clock(seconds) {
+  const total = Math.round(seconds);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** True when the canvas has pixels of exactly this `#rrggbb` colour (a series' line or points, not just axes). */
+function paintedIn(canvas, hex) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) return true;
+  return false;
+}
+
+/** The speakers' colours in the sentiment charts (SPEAKER_COLOURS in SentimentChart.tsx). */
+const SPEAKER_COLOURS = { customer: "#2f6fb3", agent: "#8a63b8" };
+
+/** Checks a `call-metrics` panel against `metrics` as `GET /v1/calls/{id}` returned them. */
+async function assertMetricsShown(panel, metrics) {
+  assert.equal(Number(await panel.getByTestId("metrics-duration").getAttribute("data-seconds")), metrics.duration_s);
+  assert.equal(await text(panel.getByTestId("metrics-duration")), clock(metrics.duration_s));
+  for (const speaker of ["agent", "customer"]) {
+    const talk = panel.getByTestId(`metrics-talk-${speaker}`);
+    assert.equal(Number(await talk.getAttribute("data-seconds")), metrics.talk_time_s[speaker], `${speaker} talk time`);
+    assert.equal(await text(talk), clock(metrics.talk_time_s[speaker]));
+    assert.equal(await text(panel.getByTestId(`metrics-wpm-${speaker}`)), `${Math.round(metrics.words_per_minute[speaker])} wpm`);
+  }
+  assert.equal(Number(await panel.getByTestId("metrics-non-talk").getAttribute("data-seconds")), metrics.non_talk_s);
+  assert.equal(Number(await panel.getByTestId("metrics-talk-ratio").getAttribute("data-ratio")), metrics.talk_ratio);
+  const [agentShare, customerShare] = (await text(panel.getByTestId("metrics-talk-ratio"))).match(/\d+/g).map(Number);
+  assert.equal(agentShare + customerShare, 100);
+  assert.ok(Math.abs(agentShare - metrics.talk_ratio * 100) <= 1, `agent ${agentShare} % of talk for a ratio of ${metrics.talk_ratio}`);
+  assert.equal(await text(panel.getByTestId("metrics-longest-silence")), clock(metrics.longest_silence_s));
+  assert.equal(await panel.getByTestId("metrics-interruptions").getAttribute("data-count"), String(metrics.interruptions.length));
+  assert.equal(await text(panel.getByTestId("metrics-overlap")), clock(metrics.overlap_s));
+  // The stacked bar adds up to the whole call even when both spoke at once.
+  const shares = await panel.getByTestId("talk-share").evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-percent"))));
+  assert.equal(shares.reduce((a, b) => a + b, 0), 100);
+
+  const chart = panel.getByTestId("metrics-sentiment-chart");
+  const scored = (speaker) => metrics.sentiment_by_quarter[speaker].filter((v) => v !== null).length;
+  assert.ok(scored("customer") + scored("agent") > 0, "some speech was scored for sentiment");
+  assert.equal(await chart.getAttribute("data-points"), String(scored("customer") + scored("agent")));
+  const canvas = chart.locator("canvas").first();
+  await canvas.waitFor();
+  for (const speaker of ["customer", "agent"]) {
+    if (scored(speaker) === 0) continue;
+    await eventually(async () => assert.ok(await canvas.evaluate(paintedIn, SPEAKER_COLOURS[speaker]), `${speaker}'s quarters are drawn`));
+  }
+}
+
 describe("staff sign-in", () => {
   const suite = browserSuite();
   const tokens = {};
@@ -301,6 +352,23 @@ describe("a staged call streamed into the server, watched live", () => {
     await screenshot(agent, "agent-workspace-ended", { fullPage: true });
     assert.deepEqual(agent.consoleErrors, []);
     assert.equal(await agent.getByTestId("feed-notice").count(), 0);
+  });
+
+  test("the ended call's metrics show on the agent page and the supervisor's open call exactly as stored", async () => {
+    const { agent, supervisor } = run;
+    const { metrics } = await stored(tokens.agent, agentCall);
+    assert.ok(metrics, "GET /v1/calls/{id} returns the call's metrics");
+    const panel = agent.locator(`[data-testid="call-metrics"][data-call-id="${agentCall}"]`);
+    await panel.waitFor();
+    await assertMetricsShown(panel, metrics);
+    if ((await detail().count()) === 0) await supervisor.locator(`[data-testid="call-row"][data-call-id="${agentCall}"]`).click();
+    const watched = detail().getByTestId("call-metrics");
+    await watched.waitFor();
+    await assertMetricsShown(watched, metrics);
+    // The panel alone (a locator takes screenshots like a page does).
+    await documentScreenshot(panel, "call-metrics");
+    assert.deepEqual(agent.consoleErrors, []);
+    assert.deepEqual(supervisor.consoleErrors, []);
   });
 
   test("the frustrated customer's call shows its categories and alerts on the supervisor view", async () => {

@@ -49,7 +49,11 @@ struct Run {
     offered_rate: f64,
     achieved_rate: f64,
     turns: usize,
+    /// Turns that got no bot answer: an `error` message (by code) or no reply at all.
     errors: usize,
+    failures: std::collections::BTreeMap<String, usize>,
+    /// Messages delivered to a person after the bot handed the chat off (not failures).
+    delivered: usize,
     p50_ms: f64,
     p99_ms: f64,
     max_ms: f64,
@@ -114,6 +118,35 @@ fn print(r: &Run) {
         r.p99_ms,
         r.max_ms
     );
+    if r.delivered > 0 || !r.failures.is_empty() {
+        println!(
+            "  delivered to a person after a handoff: {}  failed turns by kind: {:?}",
+            r.delivered, r.failures
+        );
+    }
+}
+
+/// What one turn came to, from the server's reply.
+enum Outcome {
+    Answered,
+    Delivered,
+    Failed(String),
+}
+
+fn outcome(reply: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>) -> Outcome {
+    let text = match reply {
+        Some(Ok(Message::Text(t))) => t,
+        Some(Ok(other)) => return Outcome::Failed(format!("frame {other:?}")),
+        Some(Err(e)) => return Outcome::Failed(format!("socket: {e}")),
+        None => return Outcome::Failed("closed".into()),
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    match v["type"].as_str() {
+        Some("reply") => Outcome::Answered,
+        Some("delivered") => Outcome::Delivered,
+        Some("error") => Outcome::Failed(format!("error {}", v["code"].as_str().unwrap_or("?"))),
+        other => Outcome::Failed(format!("unexpected {other:?}")),
+    }
 }
 
 fn load_messages(path: &str) -> anyhow::Result<Vec<String>> {
@@ -139,7 +172,8 @@ async fn run(
         args.token
     );
     let latencies = Arc::new(Mutex::new(Vec::<f64>::new()));
-    let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let failures = Arc::new(Mutex::new(std::collections::BTreeMap::<String, usize>::new()));
+    let delivered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // Connect everyone first, so the measurement window sees steady state.
     let mut sockets = Vec::with_capacity(sessions);
     for _ in 0..sessions {
@@ -156,7 +190,12 @@ async fn run(
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, mut ws) in sockets.into_iter().enumerate() {
-        let (latencies, errors, messages) = (latencies.clone(), errors.clone(), messages.clone());
+        let (latencies, failures, delivered, messages) = (
+            latencies.clone(),
+            failures.clone(),
+            delivered.clone(),
+            messages.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             // A fresh seed per run and session: repeating a previous run's messages would let
             // the server's embedding cache answer them without running the encoder.
@@ -177,18 +216,21 @@ async fn run(
                 let body = serde_json::json!({"type": "message", "text": text}).to_string();
                 let sent = Instant::now();
                 if ws.send(Message::Text(body.into())).await.is_err() {
-                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    *failures.lock().await.entry("send".into()).or_default() += 1;
                     break;
                 }
-                match ws.next().await {
-                    Some(Ok(Message::Text(t))) if t.contains("\"type\":\"reply\"") => {
+                match outcome(ws.next().await) {
+                    Outcome::Answered => {
                         latencies
                             .lock()
                             .await
                             .push(sent.elapsed().as_secs_f64() * 1000.0);
                     }
-                    _ => {
-                        errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Outcome::Delivered => {
+                        delivered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    Outcome::Failed(kind) => {
+                        *failures.lock().await.entry(kind).or_default() += 1;
                     }
                 }
             }
@@ -213,7 +255,9 @@ async fn run(
         offered_rate: sessions as f64 / interval,
         achieved_rate: l.len() as f64 / elapsed,
         turns: l.len(),
-        errors: errors.load(std::sync::atomic::Ordering::Relaxed),
+        errors: failures.lock().await.values().sum(),
+        failures: failures.lock().await.clone(),
+        delivered: delivered.load(std::sync::atomic::Ordering::Relaxed),
         p50_ms: pct(0.5),
         p99_ms: pct(0.99),
         max_ms: l.last().copied().unwrap_or(f64::NAN),

@@ -1,8 +1,9 @@
-// One call as the agent sees it: header, alerts, suggestions, transcript, sentiment, key phrases, missed words; read-only without onFeedback.
+// One call as the agent sees it: header, metrics once ended, alerts, suggestions, transcript, sentiment, key phrases, missed words; read-only without onFeedback.
 
 import type { CallView } from "../lib/callState";
 import { Alerts } from "./Alerts";
 import { CallHeader } from "./CallHeader";
+import { CallMetricsPanel } from "./CallMetricsPanel";
 import { KeyPhrases } from "./KeyPhrases";
 import { MissedList } from "./MissedList";
 import { SentimentChart } from "./SentimentChart";
@@ -15,6 +16,7 @@ export function CallWorkspace({ call, onFeedback }: { call: CallView; onFeedback
       <div className="st-workspace-grid">
         <div className="st-col st-col-main">
           <CallHeader call={call} />
+          <CallMetricsPanel call={call} />
           <Alerts call={call} />
           <Transcript call={call} />
         </div>

@@ -9,7 +9,8 @@ import { RUNNING_NEUTRAL_BAND, currentSentiment, formatDuration, sentimentSeries
 const HEIGHT = 150;
 /** Time ticks at whole, readable steps (seconds). */
 const TICK_SECONDS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
-const COLOURS = { customer: "#2f6fb3", agent: "#8a63b8" } as const;
+/** Each speaker's line colour, shared with the other sentiment charts so a party keeps its colour. */
+export const SPEAKER_COLOURS = { customer: "#2f6fb3", agent: "#8a63b8" } as const;
 
 /** Tints the positive and negative bands behind the lines, green above and red below. */
 function bands(u: uPlot) {
@@ -36,8 +37,8 @@ function options(width: number): uPlot.Options {
     ],
     series: [
       { label: "time" },
-      { label: "Customer", stroke: COLOURS.customer, width: 2, spanGaps: true, points: { size: 5 } },
-      { label: "Agent", stroke: COLOURS.agent, width: 2, spanGaps: true, points: { size: 5 } },
+      { label: "Customer", stroke: SPEAKER_COLOURS.customer, width: 2, spanGaps: true, points: { size: 5 } },
+      { label: "Agent", stroke: SPEAKER_COLOURS.agent, width: 2, spanGaps: true, points: { size: 5 } },
     ],
     hooks: { drawAxes: [bands] },
   };

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from "vitest";
-import type { CallDetail, LiveEvent, Segment, Suggestion } from "./calls";
+import type { CallDetail, CallMetrics, LiveEvent, Segment, Suggestion } from "./calls";
 import { type CallsAction, type CallsState, initialCallsState, reduceCalls } from "./callState";
 
 const T0 = Date.parse("2025-05-01T10:00:00Z");
@@ -48,7 +48,21 @@ const detail = (over: Partial<CallDetail> = {}): CallDetail => ({
   rule_hits: [],
   suggestions: [],
   missed: [],
+  metrics: null,
   ...over,
+});
+
+const metrics = (duration_s: number): CallMetrics => ({
+  duration_s,
+  talk_time_s: { agent: 1, customer: 2 },
+  talk_ratio: 1 / 3,
+  non_talk_s: duration_s - 3,
+  longest_silence_s: 1,
+  interruptions: [],
+  overlap_s: 0,
+  words_per_minute: { agent: 120, customer: 90 },
+  sentiment_by_quarter: { agent: [null, null, null, null], customer: [0.1, null, null, null] },
+  sentiment_trend: { agent: null, customer: null },
 });
 
 let clock = T0;
@@ -208,6 +222,32 @@ describe("calls reducer", () => {
     expect(loaded.calls.c1.status).toBe("completed");
     // …but a new start of the same call (a reconnecting client) makes it live again.
     expect(reduceCalls(loaded, started()).calls.c1.status).toBe("live");
+  });
+
+  test("the call's end asks for its stored details again, and only an answer after the end gives metrics", () => {
+    const live = run([started()]);
+    const loadedLive = reduceCalls(live, { type: "loaded", request: live.stale.c1, at: clock, detail: detail({ metrics: metrics(2) }) });
+    expect(loadedLive.calls.c1.metrics).toBeNull();
+    expect(loadedLive.stale).toEqual({});
+
+    const ended = reduceCalls(loadedLive, ev({ type: "call_ended", call_id: "c1", status: "completed", reason: null, audio_ms: 9000, segments: 2 }));
+    expect(ended.stale.c1).toBeDefined();
+    const final = reduceCalls(ended, {
+      type: "loaded",
+      request: ended.stale.c1,
+      at: clock,
+      detail: detail({ status: "completed", ended_at: "2025-05-01T10:00:09Z", metrics: metrics(9) }),
+    });
+    expect(final.calls.c1.metrics?.duration_s).toBe(9);
+    expect(final.stale).toEqual({});
+    // An answer sent before the end, arriving late, does not take the final metrics away…
+    const late = reduceCalls(final, { type: "loaded", at: clock, detail: detail({ metrics: metrics(2) }) });
+    expect(late.calls.c1).toMatchObject({ status: "completed", metrics: { duration_s: 9 } });
+    // …but the same call starting again does, until it ends again.
+    expect(reduceCalls(final, started()).calls.c1.metrics).toBeNull();
+    // An older server sends no metrics: the ended call has none.
+    const older = reduceCalls(ended, { type: "loaded", request: ended.stale.c1, at: clock, detail: detail({ status: "completed" }) });
+    expect(older.calls.c1.metrics).toBeNull();
   });
 
   test("an event for a call not on screen adds it and asks for its details", () => {

@@ -2,6 +2,7 @@
 
 import type {
   CallDetail,
+  CallMetrics,
   CallStatus,
   CallSummary,
   LiveEvent,
@@ -55,6 +56,8 @@ export interface CallView {
   missed: Missed[];
   ruleHits: RuleHit[];
   categories: string[];
+  /** Metrics of the ended call as stored; a live call's would be stale at once, so it has none. */
+  metrics: CallMetrics | null;
   behindMs: number | null;
   degraded: { stage: string; reason: string; resumed_at_ms: number } | null;
   /** True once `GET /v1/calls/{id}` answered at least once. */
@@ -112,6 +115,7 @@ function emptyCall(id: string): CallView {
     missed: [],
     ruleHits: [],
     categories: [],
+    metrics: null,
     behindMs: null,
     degraded: null,
     loaded: false,
@@ -237,6 +241,9 @@ function applyDetail(call: CallView, d: CallDetail): CallView {
     missed: mergeMissed(call.missed, d.missed),
     ruleHits: mergeHits(call.ruleHits, d.rule_hits),
     categories: mergeCategories(call.categories, [...d.categories, ...d.rule_hits.map((h) => h.category)]),
+    // Only an answer sent after the call ended has final metrics (one sent before, arriving late, keeps
+    // what is known); a missing field (older server) gives none.
+    metrics: status === "live" ? null : d.status === "live" ? call.metrics : d.metrics,
     loaded: true,
   };
 }
@@ -258,6 +265,7 @@ function applyEvent(state: CallsState, event: LiveEvent, at: number): CallsState
         startedAt: call.startedAt ?? at - event.offset_ms,
         endedAt: null,
         endReason: null,
+        metrics: null,
         endedByFeed: false,
       };
       next = markStale(next, [event.call_id]);
@@ -322,6 +330,8 @@ function applyEvent(state: CallsState, event: LiveEvent, at: number): CallsState
         behindMs: null,
         endedByFeed: true,
       };
+      // The stored call is final now: fetch it again for its metrics (and anything the feed dropped).
+      next = markStale(next, [event.call_id]);
       break;
   }
   return prune(withCall(next, call));

@@ -3,6 +3,7 @@ import {
   describeSuggestionSource,
   parseCallDetail,
   parseCallList,
+  parseCallMetrics,
   parseLiveEvent,
   parseMe,
   parseSuggestion,
@@ -96,6 +97,32 @@ describe("REST shapes", () => {
     ]);
     expect(detail.suggestions[0]).toMatchObject({ id: "s1", seq: 1, rank: 0, feedback: "used", feedback_by: "agent-7" });
     expect(detail.missed[0]).toEqual({ seq: 2, speaker: "customer", bot: "banking", text: "jersey trust", best_guesses: [{ intent: "savings", confidence: 0.2 }] });
+  });
+
+  test("reads a call's metrics, and none from an older server that sends no field", () => {
+    const metrics = {
+      duration_s: 31.2,
+      talk_time_s: { agent: 2.75, customer: 4.75 },
+      talk_ratio: 0.37,
+      non_talk_s: 23.7,
+      longest_silence_s: 18.2,
+      interruptions: [{ by: "agent", of: "customer", at_s: 8.0, overlap_s: 2.0 }],
+      overlap_s: 2.0,
+      words_per_minute: { agent: 152.7, customer: 75.8 },
+      sentiment_by_quarter: { agent: [null, 0.2, null, null], customer: [-0.4, null, 0.1, null] },
+      sentiment_trend: { agent: null, customer: 0.5 },
+    };
+    const base = { ...call, transcript: [], categories: [], rule_hits: [], suggestions: [], missed: [] };
+    expect(parseCallDetail({ ...base, metrics }).metrics).toEqual(metrics);
+    expect(parseCallDetail(base).metrics).toBeNull();
+    expect(parseCallMetrics(null)).toBeNull();
+    expect(() => parseCallMetrics({ ...metrics, sentiment_by_quarter: { agent: [0.1], customer: [null, null, null, null] } })).toThrow(
+      new ProtocolError('field "agent" must have 4 quarters, not 1'),
+    );
+    expect(() => parseCallMetrics({ ...metrics, interruptions: [{ by: "bot", of: "agent", at_s: 1, overlap_s: 1 }] })).toThrow(
+      new ProtocolError('field "by" must be one of customer, agent, not "bot"'),
+    );
+    expect(() => parseCallMetrics({ ...metrics, talk_time_s: { agent: "2" } })).toThrow(new ProtocolError('field "agent" must be a number'));
   });
 
   test("reads the feedback endpoint's answer", () => {

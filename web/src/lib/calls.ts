@@ -108,6 +108,33 @@ export interface Missed {
   best_guesses: Guess[];
 }
 
+/** One party starting while the other spoke (overlapping at least 0.5 s), as the metrics count it. */
+export interface Interruption {
+  by: Speaker;
+  of: Speaker;
+  at_s: number;
+  overlap_s: number;
+}
+
+/** A value per party. */
+export type PerSpeaker<T> = Record<Speaker, T>;
+
+/** Post-call metrics measured from the stored segments (seconds), so talk time and pace need no client arithmetic. */
+export interface CallMetrics {
+  duration_s: number;
+  talk_time_s: PerSpeaker<number>;
+  /** The agent's share of all talk time, 0…1. */
+  talk_ratio: number;
+  non_talk_s: number;
+  longest_silence_s: number;
+  interruptions: Interruption[];
+  overlap_s: number;
+  words_per_minute: PerSpeaker<number>;
+  /** Mean sentiment (−1…1) per quarter of the call, null where the party said nothing scored. */
+  sentiment_by_quarter: PerSpeaker<(number | null)[]>;
+  sentiment_trend: PerSpeaker<number | null>;
+}
+
 /** `GET /v1/calls/{id}`: the call, its transcript so far and what the rules and the bot made of it. */
 export interface CallDetail extends CallSummary {
   transcript: Segment[];
@@ -115,6 +142,8 @@ export interface CallDetail extends CallSummary {
   rule_hits: RuleHit[];
   suggestions: Suggestion[];
   missed: Missed[];
+  /** Null from servers older than the metrics. */
+  metrics: CallMetrics | null;
 }
 
 /** Whom a staff token speaks for (`GET /v1/me`). */
@@ -210,6 +239,51 @@ function missedFields(o: Json): Missed {
   };
 }
 
+function optNum(o: Json, key: string): number | null {
+  return o[key] == null ? null : num(o, key);
+}
+
+function perSpeaker<T>(o: Json, key: string, read: (o: Json, speaker: Speaker) => T): PerSpeaker<T> {
+  const p = obj(o[key], key);
+  return { agent: read(p, "agent"), customer: read(p, "customer") };
+}
+
+function numOrNullItem(value: unknown, key: string): number | null {
+  if (value == null) return null;
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new ProtocolError(`field "${key}" must be a number or null`);
+  return value;
+}
+
+/** The quarters of one party: exactly four numbers or nulls. */
+function quarters(o: Json, key: string): (number | null)[] {
+  const values = arr(o, key, numOrNullItem);
+  if (values.length !== 4) throw new ProtocolError(`field "${key}" must have 4 quarters, not ${values.length}`);
+  return values;
+}
+
+function interruption(value: unknown, key: string): Interruption {
+  const i = obj(value, key);
+  return { by: oneOf(i, "by", SPEAKERS), of: oneOf(i, "of", SPEAKERS), at_s: num(i, "at_s"), overlap_s: num(i, "overlap_s") };
+}
+
+/** The `metrics` of a call detail; null when the server sends none (older servers). */
+export function parseCallMetrics(value: unknown): CallMetrics | null {
+  if (value == null) return null;
+  const o = obj(value, "metrics");
+  return {
+    duration_s: num(o, "duration_s"),
+    talk_time_s: perSpeaker(o, "talk_time_s", num),
+    talk_ratio: num(o, "talk_ratio"),
+    non_talk_s: num(o, "non_talk_s"),
+    longest_silence_s: num(o, "longest_silence_s"),
+    interruptions: arr(o, "interruptions", interruption),
+    overlap_s: num(o, "overlap_s"),
+    words_per_minute: perSpeaker(o, "words_per_minute", num),
+    sentiment_by_quarter: perSpeaker(o, "sentiment_by_quarter", quarters),
+    sentiment_trend: perSpeaker(o, "sentiment_trend", optNum),
+  };
+}
+
 /** A stored suggestion as `GET /v1/calls/{id}` and the feedback endpoint return it. */
 export function parseSuggestion(value: unknown): Suggestion {
   const o = obj(value, "suggestion");
@@ -248,6 +322,7 @@ export function parseCallDetail(value: unknown): CallDetail {
     rule_hits: arr(o, "rule_hits", (v, k) => ruleHitFields(obj(v, k)), true),
     suggestions: arr(o, "suggestions", parseSuggestion, true),
     missed: arr(o, "missed", (v, k) => missedFields(obj(v, k)), true),
+    metrics: parseCallMetrics(o.metrics),
   };
 }
 
