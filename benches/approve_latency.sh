@@ -8,19 +8,8 @@ source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 n="${1:-10}"
 cargo build -p switchboard
-data="$(mktemp -d)"
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-bin="$CARGO_TARGET_DIR/debug/switchboard"
-db="sqlite://$data/sb.db"
-sup=$("$bin" token create --role supervisor --name bench-sup --data-dir "$data" --database-url "$db")
-SWITCHBOARD_LOG=${SWITCHBOARD_LOG:-switchboard_publishing=info,warn} SWITCHBOARD_EXPORT_BOTS=false "$bin" serve --listen 127.0.0.1:0 \
-  --data-dir "$data" --database-url "$db" >"$data/out.log" 2>"$data/err.log" &
-pid=$!
-until url=$(grep -o 'http://[0-9.:]*' "$data/out.log" | head -n1) && [ -n "$url" ]; do
-  kill -0 $pid 2>/dev/null || { cat "$data/err.log"; exit 1; }
-  sleep 0.5
-done
-echo "server $url; $(nproc) cores; $(grep -m1 -o 'avx512_vnni' /proc/cpuinfo || echo 'AVX2 only'); $(date -u +%F)"
+SWITCHBOARD_LOG=${SWITCHBOARD_LOG:-switchboard_publishing=info,warn}
+source "$ROOT/benches/server.sh"
 post() { curl -sS -H "Authorization: Bearer $sup" -H 'Content-Type: application/json' "$@"; }
 # Distinct phrasings (near-duplicates of what the intent knows would be folded, not built).
 phrasings=("has the courier picked up my replacement card" "my debit card still has not come in the post"

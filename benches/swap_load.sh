@@ -10,21 +10,8 @@ cd "$ROOT"
 duration="${1:-90}"
 approvals="${2:-3}"
 cargo build -p switchboard -p switchboard-benches --bins
-data="$(mktemp -d)"
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-bin="$CARGO_TARGET_DIR/debug/switchboard"
-db="sqlite://$data/sb.db"
-sup=$("$bin" token create --role supervisor --name bench-sup --data-dir "$data" --database-url "$db")
-SWITCHBOARD_LOG=warn SWITCHBOARD_EXPORT_BOTS=false "$bin" serve --listen 127.0.0.1:0 \
-  --data-dir "$data" --database-url "$db" >"$data/out.log" 2>"$data/err.log" &
-pid=$!
-until url=$(grep -o 'http://[0-9.:]*' "$data/out.log" | head -n1) && [ -n "$url" ]; do
-  kill -0 $pid 2>/dev/null || { cat "$data/err.log"; exit 1; }
-  sleep 0.5
-done
-token=$(cat "$data/widget-token")
-echo "server $url; $(nproc) cores; $(grep -m1 -o 'avx512_vnni' /proc/cpuinfo || echo 'AVX2 only'); $(date -u +%F)"
-load() { "$CARGO_TARGET_DIR/debug/chat_load" --url "$url" --token "$token" --sessions 200 --interval 5 --duration "$duration"; }
+source "$ROOT/benches/server.sh"
+load() { "$CARGO_TARGET_DIR/debug/chat_load" --url "$url" --token "$widget" --sessions 200 --interval 5 --duration "$duration"; }
 post() { curl -sS -H "Authorization: Bearer $sup" -H 'Content-Type: application/json' "$@"; }
 version() { curl -sS -H "Authorization: Bearer $sup" "$url/v1/bots/banking" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])'; }
 echo "peer: the same load, nothing published (serving v$(version))"

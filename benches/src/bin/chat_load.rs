@@ -250,13 +250,14 @@ async fn run(
             l[((l.len() - 1) as f64 * p).round() as usize]
         }
     };
+    let failures = failures.lock().await.clone();
     Ok(Run {
         sessions,
         offered_rate: sessions as f64 / interval,
         achieved_rate: l.len() as f64 / elapsed,
         turns: l.len(),
-        errors: failures.lock().await.values().sum(),
-        failures: failures.lock().await.clone(),
+        errors: failures.values().sum(),
+        failures,
         delivered: delivered.load(std::sync::atomic::Ordering::Relaxed),
         p50_ms: pct(0.5),
         p99_ms: pct(0.99),
