@@ -27,6 +27,10 @@ apt_need() {
 # Rust toolchain, Node.js and npm: the machine's own if present, else Debian's.
 need_toolchains() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs) first" >&2; exit 1; }
+  # The test command checks formatting and lints.
+  for component in rustfmt clippy; do
+    cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$component"
+  done
   command -v node >/dev/null && command -v npm >/dev/null || apt_need nodejs npm
   command -v python3 >/dev/null || apt_need python3 python3-pip
   # whisper.cpp (through whisper-rs) is built with cmake; its bindings need libclang.

@@ -90,10 +90,10 @@ async fn main() -> anyhow::Result<()> {
             let lo = best.as_ref().map(|b| b.offered_rate).unwrap_or(rate / 4.0);
             rate = (lo + rate) / 2.0;
         }
-        if let (Some(b), Some(w)) = (&best, worst) {
-            if (w - b.offered_rate) / w < 0.1 {
-                break;
-            }
+        if let (Some(b), Some(w)) = (&best, worst)
+            && (w - b.offered_rate) / w < 0.1
+        {
+            break;
         }
     }
     match best {
@@ -172,7 +172,9 @@ async fn run(
         args.token
     );
     let latencies = Arc::new(Mutex::new(Vec::<f64>::new()));
-    let failures = Arc::new(Mutex::new(std::collections::BTreeMap::<String, usize>::new()));
+    let failures = Arc::new(Mutex::new(
+        std::collections::BTreeMap::<String, usize>::new(),
+    ));
     let delivered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // Connect everyone first, so the measurement window sees steady state.
     let mut sockets = Vec::with_capacity(sessions);

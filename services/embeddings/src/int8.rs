@@ -58,10 +58,10 @@ impl QuantLinear {
         let mut col_sums = vec![0i32; n];
         for panel in (0..n).step_by(16) {
             for group in (0..k).step_by(4) {
-                for c in panel..panel + 16 {
+                for (c, sum) in col_sums.iter_mut().enumerate().skip(panel).take(16) {
                     for r in group..group + 4 {
                         let v = q(r, c);
-                        col_sums[c] += v as i32;
+                        *sum += v as i32;
                         packed.push(v);
                     }
                 }
@@ -225,6 +225,8 @@ mod vnni {
         /// next tile's weights are prefetched meanwhile.
         #[inline]
         #[target_feature(enable = "avx512f,avx512vnni")]
+        // The accumulators are indexed as the kernel's math is written (step, row, half).
+        #[allow(clippy::needless_range_loop)]
         unsafe fn run<const R: usize, const S: usize>(&self) {
             let (k, groups) = (self.k, self.k / 4);
             let panel = 16 * k;

@@ -299,10 +299,10 @@ impl Scope {
         match self {
             Scope::Every => true,
             Scope::Agent { id, calls } => {
-                if let LiveMessage::CallStarted { agent_id, .. } = message {
-                    if agent_id.as_deref() == Some(id.as_str()) {
-                        calls.insert(call_id.to_string());
-                    }
+                if let LiveMessage::CallStarted { agent_id, .. } = message
+                    && agent_id.as_deref() == Some(id.as_str())
+                {
+                    calls.insert(call_id.to_string());
                 }
                 calls.contains(call_id)
             }

@@ -409,7 +409,7 @@ fn date_after(tokens: &[Token], from: usize) -> Option<(usize, usize)> {
     // A sentence's full stop is a date separator only between digits ("14.03.1986").
     while i < tokens.len()
         && is_date_word(&tokens[i])
-        && !(tokens[i].ends_sentence() && !digits_around(tokens, i))
+        && (!tokens[i].ends_sentence() || digits_around(tokens, i))
     {
         if substantive(&tokens[i]) {
             end = i;

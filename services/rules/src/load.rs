@@ -123,14 +123,14 @@ fn check(path: &Path, raw: RawRule, report: &mut ValidationReport) -> Option<Rul
         }
     };
     let condition = condition(path, &name, &raw, report);
-    if let (Some(Condition::SilenceOver { .. }), Some(s)) = (&condition, &raw.speaker) {
-        if s.value.trim() != "any" {
-            report.push(at(
-                path,
-                s.referenced,
-                format!("rule {name:?}: silence belongs to nobody; remove `speaker`"),
-            ));
-        }
+    if let (Some(Condition::SilenceOver { .. }), Some(s)) = (&condition, &raw.speaker)
+        && s.value.trim() != "any"
+    {
+        report.push(at(
+            path,
+            s.referenced,
+            format!("rule {name:?}: silence belongs to nobody; remove `speaker`"),
+        ));
     }
     if report.len() > before {
         return None;

@@ -361,6 +361,8 @@ mod tests {
     }
 
     #[test]
+    // figment's Jail hands its own (large) error type to the closure.
+    #[allow(clippy::result_large_err)]
     fn asr_keys_come_from_nested_environment_variables() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("SWITCHBOARD_ASR__ENGINE", "transcribe");
@@ -383,6 +385,7 @@ mod tests {
             Figment::from(Serialized::defaults(Config::default()))
                 .merge(Toml::string(toml))
                 .extract::<Config>()
+                .map_err(|e| e.to_string())
         };
         let config =
             parse("[lex.banking]\nbot_id = \"B1\"\nalias_id = \"A1\"\nlocale_id = \"en_GB\"\n")

@@ -53,7 +53,7 @@ async fn agents_see_only_their_own_calls() -> anyhow::Result<()> {
         ids.dedup();
         ids
     };
-    assert_eq!(calls(&seen), [own.clone()], "{seen:?}");
+    assert_eq!(calls(&seen), std::slice::from_ref(&own), "{seen:?}");
     assert!(seen.iter().any(|e| e["type"] == "segment"), "{seen:?}");
     // The supervisor's carried both.
     let mut everything = all.until_ended().await?;
@@ -74,7 +74,7 @@ async fn agents_see_only_their_own_calls() -> anyhow::Result<()> {
     };
     assert_eq!(
         listed(server.get_json("/v1/calls", &mine).await?),
-        [own.clone()]
+        std::slice::from_ref(&own)
     );
     let everyone = listed(
         server

@@ -115,7 +115,7 @@ pub(super) async fn agent_turns_name_their_agent(ctx: Ctx) {
     ctx.store.append_turn(&session.id, &agent).await.unwrap();
     assert_eq!(
         ctx.store.transcript(&session.id).await.unwrap(),
-        [agent.clone()]
+        std::slice::from_ref(&agent)
     );
     for bad in [
         TurnRecord {
