@@ -2,8 +2,8 @@
 //! becomes `tests::sqlite::<case>` (fresh file in a temp dir) and `tests::postgres::<case>` (fresh
 //! schema).
 //!
-//! PostgreSQL: `SWITCHBOARD_TEST_PG` names the database (default below); `skip` skips the
-//! PostgreSQL half; any other failure to connect fails the test.
+//! PostgreSQL: `SWITCHBOARD_TEST_PG` names the database (default below); failing to connect
+//! fails the test (nothing is skipped).
 
 use std::future::Future;
 
@@ -54,11 +54,8 @@ where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let base = match std::env::var("SWITCHBOARD_TEST_PG") {
-        Ok(v) if v == "skip" => return,
-        Ok(v) => v,
-        Err(_) => DEFAULT_PG_URL.to_owned(),
-    };
+    // PostgreSQL is part of the test setup: an unreachable one fails the test, never skips it.
+    let base = std::env::var("SWITCHBOARD_TEST_PG").unwrap_or_else(|_| DEFAULT_PG_URL.to_owned());
     let admin = PgPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(std::time::Duration::from_secs(5))
@@ -66,7 +63,7 @@ where
         .await
         .unwrap_or_else(|e| {
             panic!(
-                "cannot reach test PostgreSQL at {base}: {e} (set SWITCHBOARD_TEST_PG=skip to skip)"
+                "cannot reach test PostgreSQL at {base}: {e} (start it, or point SWITCHBOARD_TEST_PG at one)"
             )
         });
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
