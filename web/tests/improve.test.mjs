@@ -1,4 +1,4 @@
-// The bot improvement loop end to end against the real server: an agent reviews the chats they handled (/review), a supervisor decides in the queue (/queue), reads the bot's history, diffs and rolls back (/history), and an admin reads it all in the audit log (/audit).
+// The bot improvement loop end to end against the real server: an agent reviews the chats and a call they handled (/review), a supervisor decides in the queue (/queue), reads the bot's history, diffs and rolls back (/history), and an admin reads it all in the audit log (/audit).
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -391,7 +391,7 @@ describe("the bot improvement loop", () => {
     const review = await open("/review", tokens.callAgent);
     const card = review.locator(`[data-testid="review-conversation"][data-kind="call"][data-id="${callId}"]`);
     await card.getByTestId("conversation-context").waitFor();
-    assert.match(await text(card.locator("h2")), /^Call · banking/);
+    assert.match(await card.locator("h2").textContent(), /^Call · banking/);
     const turns = await card.getByTestId("context-turn").evaluateAll((els) =>
       els.map((el) => ({ speaker: el.dataset.speaker, missed: el.dataset.missed === "true", text: el.textContent })),
     );
