@@ -29,7 +29,7 @@ pub(crate) fn measure(turns: &[Turn]) -> (Vec<Interruption>, u64) {
         let overlap = turns
             .iter()
             .filter(|a| a.speaker != b.speaker && a.start_ms < b.start_ms && b.start_ms < a.end_ms)
-            .map(|a| a.end_ms.min(b.end_ms) - b.start_ms)
+            .map(|a| a.end_ms.min(b.end_ms).saturating_sub(b.start_ms))
             .max();
         if let Some(overlap_ms) = overlap.filter(|o| *o >= MIN_INTERRUPTION_MS) {
             interruptions.push(Interruption {
@@ -93,6 +93,15 @@ mod tests {
         );
         // 0.3 s backchannel + 2 s talk-over + 0.4 s.
         assert_eq!(overlap, 2_700);
+    }
+
+    #[test]
+    fn a_backwards_turn_is_no_interruption_and_no_panic() {
+        let turns = [
+            turn(Speaker::Customer, 0, 10_000, "long story"),
+            turn(Speaker::Agent, 5_000, 4_000, "clock skew"),
+        ];
+        assert_eq!(measure(&turns), (vec![], 0));
     }
 
     #[test]
