@@ -3,6 +3,7 @@
 //! wire-level fake), all against the real server.
 
 mod assist;
+mod batch;
 mod broken;
 mod insights;
 mod live;

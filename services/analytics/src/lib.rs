@@ -1,15 +1,24 @@
 //! Post-call metrics: from a call's speaker-labelled turns (live or from a recording), what a
 //! contact-center analyst looks at — who talked how much, the silences, who talked over whom,
 //! how fast each side spoke and how their sentiment moved from the start of the call to the end.
+//! Also: which party is the agent when channels are unlabelled or swapped ([`detect_agent`]);
+//! the verbatim sentences telling why they called, what was done, what comes next ([`summarize`]).
 //!
 //! Plain functions over [`Turn`]s; times in milliseconds. Knows nothing of audio, storage or
 //! wire formats: the caller turns segments into turns and the results into whatever it shows.
 
+mod cues;
 mod overlap;
+mod phrases;
+mod roles;
 mod sentiment;
+mod summary;
 mod talk;
 
 pub use overlap::{Interruption, MIN_INTERRUPTION_MS};
+pub use phrases::call_phrases;
+pub use roles::{RoleGuess, detect_agent};
+pub use summary::{SummaryLine, SummaryPart, summarize};
 pub use switchboard_transcription::Speaker;
 
 /// One stretch of speech by one party, with its sentiment score when one was computed.

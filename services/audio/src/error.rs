@@ -15,8 +15,14 @@ pub enum AudioError {
     ChunkTooLong { ms: u64, max_ms: u64 },
     #[error("WAV header: {0}")]
     BadWavHeader(String),
+    /// A well-formed header for samples Switchboard does not decode (float, 24-bit, ADPCM, …).
+    #[error("WAV header: {0}")]
+    UnsupportedFormat(String),
     #[error("WAV header says {found}, but the call was started with {declared}")]
     WavMismatch { found: String, declared: String },
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    /// A file whose samples are in a format Switchboard does not decode; `message` says which.
+    #[error("{path}: {message}")]
+    UnsupportedFile { path: String, message: String },
 }

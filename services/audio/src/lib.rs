@@ -7,6 +7,7 @@
 
 mod error;
 mod format;
+mod loudness;
 mod resample;
 pub mod riff;
 mod vad;
@@ -14,9 +15,10 @@ mod wav;
 
 pub use error::AudioError;
 pub use format::{AudioFormat, Encoding};
+pub use loudness::loudness_lufs;
 pub use resample::{Resampler, TARGET_RATE};
 pub use vad::{Pause, Segmenter, SegmenterEvent, Utterance, VadConfig};
-pub use wav::{Recording, parse_wav, read_wav};
+pub use wav::{Recording, decode_wav, parse_wav, read_wav};
 
 /// PCM16 to the [-1, 1] floats the VAD and Whisper take.
 pub fn to_f32(samples: &[i16]) -> Vec<f32> {

@@ -99,7 +99,7 @@ proptest! {
         file.extend(bytes);
         match split_header(&file) {
             Ok((_, audio)) => prop_assert!(audio.len() < file.len()),
-            Err(AudioError::BadWavHeader(why)) => prop_assert!(!why.is_empty()),
+            Err(AudioError::BadWavHeader(why) | AudioError::UnsupportedFormat(why)) => prop_assert!(!why.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error {other}"),
         }
     }
@@ -123,7 +123,7 @@ proptest! {
             std::fs::write(&path, &bytes).unwrap();
             match read_wav(&path) {
                 Ok(recording) => prop_assert!(!recording.channels.is_empty()),
-                Err(AudioError::File { path: p, message }) => prop_assert!(p.ends_with(name) && !message.is_empty()),
+                Err(AudioError::File { path: p, message } | AudioError::UnsupportedFile { path: p, message }) => prop_assert!(p.ends_with(name) && !message.is_empty()),
                 Err(other) => prop_assert!(false, "unexpected error {other}"),
             }
         }

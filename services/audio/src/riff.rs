@@ -56,7 +56,7 @@ pub fn split_header(bytes: &[u8]) -> Result<(WavInfo, &[u8]), AudioError> {
     ))
 }
 
-fn parse_fmt(fmt: &[u8]) -> Result<WavInfo, AudioError> {
+pub(crate) fn parse_fmt(fmt: &[u8]) -> Result<WavInfo, AudioError> {
     if fmt.len() < 16 {
         return Err(AudioError::BadWavHeader(format!(
             "`fmt ` chunk is {} bytes, expected at least 16",
@@ -74,7 +74,7 @@ fn parse_fmt(fmt: &[u8]) -> Result<WavInfo, AudioError> {
         (6, 8) => Encoding::Alaw,
         (0xFFFE, 16) => Encoding::Pcm16Le, // WAVE_FORMAT_EXTENSIBLE with 16-bit PCM
         _ => {
-            return Err(AudioError::BadWavHeader(format!(
+            return Err(AudioError::UnsupportedFormat(format!(
                 "format tag {tag} with {bits} bits per sample is not supported (16-bit PCM, μ-law or A-law)"
             )));
         }

@@ -8,19 +8,24 @@
 //!   segments;
 //! - [`CallStages`] (redaction and the live-intelligence stages, plugged in from outside) rewrite
 //!   and enrich each final before it is stored, and follow it once it is;
+//! - [`batch`] runs a whole recording through the same recognizer, stages and sink;
 //! - [`sink`] stores finals with the call and publishes every event on the bus;
 //! - [`pipeline`] supervises the two: a fault in a stage is caught at the call's boundary and
 //!   the recognizer restarted at the audio that follows, so one fault never loses the call.
 
+mod batch;
 mod error;
 pub mod input;
 mod pipeline;
+mod report;
 mod service;
 mod session;
 mod sink;
 mod stages;
 
+pub use batch::{BatchCall, BatchOutcome, RolePolicy, recording_call_id};
 pub use error::CallError;
+pub use report::{CallReport, report, turns};
 pub use service::{CallLimits, CallService, CallStart, Source};
 pub use session::{CallSession, CallSummary, Outcome};
 pub use stages::{Assistance, CallStages, NoStages, StagesFactory};

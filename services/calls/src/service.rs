@@ -20,6 +20,8 @@ pub enum Source {
     Lca,
     /// Twilio Media Streams.
     Twilio,
+    /// A recording analysed in bulk (`switchboard analyze`, an upload).
+    Batch,
 }
 
 impl Source {
@@ -27,6 +29,7 @@ impl Source {
         match self {
             Source::Lca => "lca",
             Source::Twilio => "twilio",
+            Source::Batch => "batch",
         }
     }
 }
@@ -64,10 +67,10 @@ impl Default for CallLimits {
 
 /// Runs every live call of this process.
 pub struct CallService {
-    store: Store,
-    bus: Arc<dyn EventBus>,
-    recognizer: Arc<dyn Recognizer>,
-    stages: Arc<dyn StagesFactory>,
+    pub(crate) store: Store,
+    pub(crate) bus: Arc<dyn EventBus>,
+    pub(crate) recognizer: Arc<dyn Recognizer>,
+    pub(crate) stages: Arc<dyn StagesFactory>,
     limits: CallLimits,
 }
 
@@ -109,19 +112,7 @@ impl CallService {
                 start.format.channels
             )));
         }
-        let record = self
-            .store
-            .start_call(&switchboard_storage::CallStart {
-                id: start.call_id.clone(),
-                source: start.source.as_str().into(),
-                from_number: start.from_number.clone(),
-                to_number: start.to_number.clone(),
-                agent_id: start.agent_id.clone(),
-                sample_rate: start.format.sample_rate,
-                encoding: format!("{:?}", start.format.encoding).to_lowercase(),
-                channel_roles: start.roles.iter().map(|r| r.as_str().to_string()).collect(),
-            })
-            .await?;
+        let record = self.store.start_call(&stored(&start)).await?;
         let spec = StreamSpec {
             call_id: start.call_id.clone(),
             sample_rate: start.format.sample_rate,
@@ -138,14 +129,7 @@ impl CallService {
                 return Err(error.into());
             }
         };
-        self.bus.publish(Event::CallStarted {
-            call_id: start.call_id.clone(),
-            from_number: start.from_number.clone(),
-            to_number: start.to_number.clone(),
-            agent_id: start.agent_id.clone(),
-            offset_ms: record.audio_ms,
-            at: Utc::now(),
-        });
+        self.announce(&start, record.audio_ms);
         metrics::gauge!("switchboard_calls_live").increment(1.0);
         tracing::info!(call = %start.call_id, offset_ms = record.audio_ms, engine = self.recognizer.name(), "call started");
         let sink = Sink::new(
@@ -163,5 +147,37 @@ impl CallService {
             Arc::clone(&self.bus),
             self.limits.clone(),
         ))
+    }
+
+    /// Stores a recording's call as started and announces it, as a live call's start is.
+    pub(crate) async fn register(&self, start: &CallStart) -> Result<(), CallError> {
+        self.store.start_call(&stored(start)).await?;
+        self.announce(start, 0);
+        Ok(())
+    }
+
+    fn announce(&self, start: &CallStart, offset_ms: u64) {
+        self.bus.publish(Event::CallStarted {
+            call_id: start.call_id.clone(),
+            from_number: start.from_number.clone(),
+            to_number: start.to_number.clone(),
+            agent_id: start.agent_id.clone(),
+            offset_ms,
+            at: Utc::now(),
+        });
+    }
+}
+
+/// A call's start as storage keeps it.
+fn stored(start: &CallStart) -> switchboard_storage::CallStart {
+    switchboard_storage::CallStart {
+        id: start.call_id.clone(),
+        source: start.source.as_str().into(),
+        from_number: start.from_number.clone(),
+        to_number: start.to_number.clone(),
+        agent_id: start.agent_id.clone(),
+        sample_rate: start.format.sample_rate,
+        encoding: format!("{:?}", start.format.encoding).to_lowercase(),
+        channel_roles: start.roles.iter().map(|r| r.as_str().to_string()).collect(),
     }
 }

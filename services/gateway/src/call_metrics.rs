@@ -2,8 +2,7 @@
 //! a live call's figures grow with it and a finished one's never go stale.
 
 use serde::Serialize;
-use switchboard_analytics::{CallMetrics, PerSpeaker, Speaker, Turn};
-use switchboard_storage::CallSegmentRecord;
+use switchboard_analytics::{CallMetrics, PerSpeaker};
 
 /// Seconds with millisecond precision, as every `_s` field is.
 fn secs(ms: u64) -> f64 {
@@ -82,21 +81,4 @@ impl From<CallMetrics> for MetricsView {
             sentiment_trend: m.sentiment_trend.into(),
         }
     }
-}
-
-/// Measures a call of `audio_ms` from its stored segments.
-pub fn measure(segments: &[CallSegmentRecord], audio_ms: u64) -> MetricsView {
-    let turns: Vec<Turn> = segments
-        .iter()
-        .filter_map(|s| {
-            Some(Turn {
-                speaker: s.speaker.parse::<Speaker>().ok()?,
-                start_ms: s.start_ms,
-                end_ms: s.end_ms,
-                text: s.text.clone(),
-                sentiment: s.insights.sentiment.as_ref().map(|x| x.score),
-            })
-        })
-        .collect();
-    switchboard_analytics::measure(&turns, audio_ms).into()
 }

@@ -1,7 +1,7 @@
 //! Calls over HTTP: list, one call with its transcript, and the live feed of call events.
 //! An agent token sees only its own calls (those whose `agentId` is the token's name).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use axum::Extension;
 use axum::Json;
@@ -9,6 +9,7 @@ use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
+use switchboard_calls::CallError;
 use switchboard_events::Event;
 use switchboard_storage::{
     CALL_STATUSES, CallFilter, CallRecord, CallSegmentRecord, Role, RuleHitRecord, TokenInfo,
@@ -16,9 +17,10 @@ use switchboard_storage::{
 
 use crate::AppState;
 use crate::api::list_limit;
-use crate::call_metrics::{self, MetricsView};
+use crate::call_metrics::MetricsView;
 use crate::call_wire::{LiveMessage, SentimentView, StoredSuggestion};
 use crate::error::ApiError;
+use crate::report_wire::{self, RoleView, SummaryView};
 use crate::wire::{Guess, MissedView};
 use crate::ws_feed::bus_feed;
 
@@ -153,6 +155,12 @@ pub struct CallDetail {
     missed: Vec<MissedView>,
     /// Talk time, silence, interruptions, pace and sentiment over the call, from its segments.
     metrics: MetricsView,
+    /// Verbatim sentences: why they called, what was done, what happens next.
+    summary: Vec<SummaryView>,
+    /// The call's topics.
+    key_phrases: Vec<String>,
+    /// Each channel's role (detected or given) and loudness, keyed by channel index.
+    roles: BTreeMap<String, RoleView>,
 }
 
 /// Query of the call list.
@@ -212,24 +220,28 @@ pub async fn get_call(
     Extension(who): Extension<TokenInfo>,
     Path(id): Path<String>,
 ) -> Result<Json<CallDetail>, ApiError> {
-    let call = visible_call(&state, &who, &id).await?;
-    let transcript = state.store.call_segments(&id).await?;
-    let hits = state.store.call_rule_hits(&id).await?;
+    visible_call(&state, &who, &id).await?;
+    let report = switchboard_calls::report(&state.store, &id)
+        .await
+        .map_err(|e| match e {
+            CallError::Store(e) => ApiError::from(e),
+            other => ApiError::Internal(other.to_string()),
+        })?;
     let suggestions = state.store.call_suggestions(&id).await?;
     let missed = state.store.call_missed(&id).await?;
-    let mut categories: Vec<String> = Vec::new();
-    for h in &hits {
-        if !categories.contains(&h.hit.category) {
-            categories.push(h.hit.category.clone());
-        }
-    }
-    let metrics = call_metrics::measure(&transcript, call.audio_ms);
     Ok(Json(CallDetail {
-        metrics,
-        call: call.into(),
-        transcript: transcript.into_iter().map(SegmentView::from).collect(),
-        categories,
-        rule_hits: hits.into_iter().map(RuleHitView::from).collect(),
+        roles: report_wire::roles(&report.call, report.recording.as_ref()),
+        summary: report_wire::summary(report.summary),
+        key_phrases: report.key_phrases,
+        metrics: report.metrics.into(),
+        call: report.call.into(),
+        transcript: report.segments.into_iter().map(SegmentView::from).collect(),
+        categories: report.categories,
+        rule_hits: report
+            .rule_hits
+            .into_iter()
+            .map(RuleHitView::from)
+            .collect(),
         suggestions: suggestions
             .into_iter()
             .map(StoredSuggestion::from)

@@ -225,9 +225,11 @@ pub(crate) fn audio_stop(error: CallError) -> Stop {
         CallError::Audio(e @ AudioError::ChunkTooLong { .. }) => {
             Stop(close_code::SIZE, e.to_string())
         }
-        CallError::Audio(e @ (AudioError::WavMismatch { .. } | AudioError::BadWavHeader(_))) => {
-            Stop(close_code::UNSUPPORTED, e.to_string())
-        }
+        CallError::Audio(
+            e @ (AudioError::WavMismatch { .. }
+            | AudioError::BadWavHeader(_)
+            | AudioError::UnsupportedFormat(_)),
+        ) => Stop(close_code::UNSUPPORTED, e.to_string()),
         CallError::Audio(e) => Stop(close_code::INVALID, e.to_string()),
         other => refusal(other),
     }

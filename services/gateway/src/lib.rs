@@ -16,6 +16,8 @@ mod error;
 mod handoff_api;
 mod improve_api;
 mod improve_wire;
+mod recordings_api;
+pub mod report_wire;
 mod telemetry;
 mod twilio_ws;
 mod web;
@@ -146,6 +148,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/bots/{bot}/versions", get(improve_api::versions))
         .route("/v1/bots/{bot}/diff", get(improve_api::diff))
         .route("/v1/bots/{bot}/rollback", post(improve_api::rollback))
+        .route(
+            "/v1/calls/recordings",
+            post(recordings_api::upload).layer(axum::extract::DefaultBodyLimit::max(
+                recordings_api::MAX_UPLOAD_BYTES,
+            )),
+        )
         .route_layer(guard(state.clone(), auth::supervisor));
     let admin = Router::new()
         .route("/v1/tokens", get(api::list_tokens).post(api::create_token))

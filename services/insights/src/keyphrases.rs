@@ -3,7 +3,7 @@
 //! embedding is to the segment's, then picked with maximal marginal relevance so near-duplicates
 //! ("card", "debit card") do not crowd out a second topic.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use regex::Regex;
 
@@ -121,58 +121,6 @@ pub fn rank(text: &[f32], candidates: &[(String, Vec<f32>)], max: usize) -> Vec<
         .into_iter()
         .map(|i| candidates[i].0.clone())
         .collect()
-}
-
-/// A call's key phrases from its segments' (each list most telling first): phrases that recur
-/// and rank high win; a phrase inside a longer picked one ("card" in "debit card") or differing
-/// only in case or a plural `s` is the same topic.
-pub fn call_phrases<'a>(
-    segments: impl IntoIterator<Item = &'a [String]>,
-    max: usize,
-) -> Vec<String> {
-    let mut score: HashMap<String, (f32, usize, String)> = HashMap::new();
-    let mut order = 0;
-    for phrases in segments {
-        for (rank, phrase) in phrases.iter().enumerate() {
-            let entry = score.entry(topic(phrase)).or_insert_with(|| {
-                order += 1;
-                (0.0, order, phrase.clone())
-            });
-            entry.0 += 1.0 / (rank as f32 + 1.0);
-        }
-    }
-    let mut ranked: Vec<(String, (f32, usize, String))> = score.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)));
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (key, (_, _, shown)) in ranked {
-        let padded = format!(" {key} ");
-        let covered = out
-            .iter()
-            .any(|(k, _)| format!(" {k} ").contains(&padded) || padded.contains(&format!(" {k} ")));
-        if !covered {
-            out.push((key, shown));
-        }
-        if out.len() == max {
-            break;
-        }
-    }
-    out.into_iter().map(|(_, shown)| shown).collect()
-}
-
-/// Lowercase, each word without a plural `s`: the key near-identical phrases share.
-fn topic(phrase: &str) -> String {
-    phrase
-        .to_lowercase()
-        .split_whitespace()
-        .map(|w| {
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
-                &w[..w.len() - 1]
-            } else {
-                w
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {

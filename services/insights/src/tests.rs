@@ -170,24 +170,6 @@ fn ranking_prefers_relevance_and_skips_near_duplicates() {
     );
 }
 
-#[test]
-fn a_call_keeps_recurring_topics_once() {
-    let segments: Vec<Vec<String>> = [
-        vec!["debit card", "block"],
-        vec!["card", "direct debits"],
-        vec!["Direct debit", "account"],
-        vec!["replacement card"],
-    ]
-    .iter()
-    .map(|s| s.iter().map(|p| p.to_string()).collect())
-    .collect();
-    let call = keyphrases::call_phrases(segments.iter().map(Vec::as_slice), 4);
-    assert_eq!(
-        call,
-        ["direct debits", "debit card", "replacement card", "block"]
-    );
-}
-
 #[tokio::test]
 async fn stored_segments_raise_each_rule_once() {
     use ::rules::{Condition, Rule, RuleSet, Rules, Severity};

@@ -59,6 +59,7 @@ mod calls;
 mod error;
 mod handoffs;
 mod proposals;
+mod recordings;
 mod rule_hits;
 mod sessions;
 mod suggestions;
@@ -73,6 +74,7 @@ pub use error::{Result, StoreError};
 pub use proposals::{
     Decision, NewProposal, ProposalFilter, ProposalOutcome, ProposalRecord, ProposalStatus,
 };
+pub use recordings::{ChannelRecord, RecordingRecord};
 pub use types::{
     ALERT_SEVERITIES, BotVersionRecord, CALL_SOURCES, CALL_SPEAKERS, CALL_STATUSES, CallFilter,
     CallRecord, CallSegmentRecord, CallStart, Handoff, HandoffFilter, HandoffState, MISSED_REASONS,

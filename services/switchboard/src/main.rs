@@ -47,6 +47,8 @@ enum Command {
     Models(cmd::models::ModelsCommand),
     /// Transcribe a recording into a speaker-labelled transcript.
     Transcribe(cmd::transcribe::Args),
+    /// Analyse recordings as calls: transcript, metrics, summary, roles; stored for dashboards.
+    Analyze(cmd::analyze::Args),
     /// Measure quality and speed on labelled data.
     #[command(subcommand)]
     Eval(Eval),
@@ -102,6 +104,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Chat(args) => cmd::chat::run(args, o).await,
             Command::Models(c) => cmd::models::run(c, o).await,
             Command::Transcribe(args) => cmd::transcribe::run(args, o).await,
+            Command::Analyze(args) => cmd::analyze::run(args, o).await,
             Command::Eval(Eval::Asr(args)) => cmd::eval_asr::run(args, o).await,
             Command::Eval(Eval::Nlu(args)) => {
                 tokio::task::block_in_place(|| cmd::eval_nlu::run(args, o))

@@ -16,6 +16,7 @@ mod bots;
 mod calls;
 mod handoffs;
 mod proposals;
+mod recordings;
 mod rule_hits;
 mod sessions;
 mod suggestions;
@@ -114,6 +115,11 @@ macro_rules! both_backends {
 }
 
 both_backends! {
+    recordings: [
+        recordings_round_trip_and_are_replaced_whole,
+        invalid_recordings_write_nothing,
+        deleting_a_call_removes_everything_under_it_and_nothing_else,
+    ],
     tokens: [
         connect_twice_is_idempotent,
         ping_answers,

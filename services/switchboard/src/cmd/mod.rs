@@ -1,5 +1,6 @@
 //! One module per CLI command; `main.rs` only parses and dispatches.
 
+pub mod analyze;
 pub mod bot;
 pub mod chat;
 pub mod eval_asr;

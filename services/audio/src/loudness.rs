@@ -1,0 +1,46 @@
+//! How loud a speaker is: integrated loudness per EBU R128 (LUFS), the broadcast measure, whose
+//! gating leaves out silence so a quiet line and a quiet caller are not confused with pauses.
+
+/// Integrated loudness of one channel in LUFS; `None` when nothing rises above the gate (silence).
+pub fn loudness_lufs(samples: &[i16], sample_rate: u32) -> Option<f64> {
+    let mut meter = ebur128::EbuR128::new(1, sample_rate, ebur128::Mode::I).ok()?;
+    meter.add_frames_i16(samples).ok()?;
+    meter.loudness_global().ok().filter(|l| l.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(amplitude: f64, seconds: usize) -> Vec<i16> {
+        (0..8000 * seconds)
+            .map(|i| {
+                (amplitude
+                    * 32767.0
+                    * (i as f64 * 2.0 * std::f64::consts::PI * 440.0 / 8000.0).sin())
+                    as i16
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_louder_speaker_measures_louder_and_silence_measures_nothing() {
+        let loud = loudness_lufs(&tone(0.5, 3), 8000).unwrap();
+        let quiet = loudness_lufs(&tone(0.05, 3), 8000).unwrap();
+        // A tenth of the amplitude is 20 dB quieter.
+        assert!((loud - quiet - 20.0).abs() < 0.5, "{loud} vs {quiet}");
+        assert_eq!(loudness_lufs(&vec![0; 24_000], 8000), None);
+        assert_eq!(loudness_lufs(&[], 8000), None);
+    }
+
+    #[test]
+    fn pauses_between_words_do_not_lower_the_speakers_loudness() {
+        let speech = tone(0.3, 2);
+        let mut with_pauses = speech.clone();
+        with_pauses.extend(vec![0; 8000 * 4]);
+        with_pauses.extend(&speech);
+        let steady = loudness_lufs(&speech, 8000).unwrap();
+        let paused = loudness_lufs(&with_pauses, 8000).unwrap();
+        assert!((steady - paused).abs() < 0.5, "{steady} vs {paused}");
+    }
+}
