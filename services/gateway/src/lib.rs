@@ -18,6 +18,7 @@ mod improve_api;
 mod improve_wire;
 mod recordings_api;
 pub mod report_wire;
+mod search_api;
 mod telemetry;
 mod twilio_ws;
 mod web;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub bus: Arc<dyn EventBus>,
     /// The improvement loop: proposals, decisions, versions.
     pub publisher: Arc<switchboard_publishing::Publisher>,
+    /// Search across calls' transcripts; `None` where this server keeps no call index.
+    pub call_search: Option<Arc<switchboard_search::CallIndex>>,
 }
 
 /// Where the browser UI lives and what the public widget is configured with.
@@ -148,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/bots/{bot}/versions", get(improve_api::versions))
         .route("/v1/bots/{bot}/diff", get(improve_api::diff))
         .route("/v1/bots/{bot}/rollback", post(improve_api::rollback))
+        .route("/v1/calls/search", get(search_api::search))
         .route(
             "/v1/calls/recordings",
             post(recordings_api::upload).layer(axum::extract::DefaultBodyLimit::max(

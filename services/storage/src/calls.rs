@@ -4,6 +4,8 @@
 mod rows;
 mod validate;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{Result, StoreError, corrupt};
 use crate::types::{CallFilter, CallRecord, CallSegmentRecord, CallStart, NewCallSegment};
 use crate::{Store, now, sql_limit};
@@ -232,6 +234,30 @@ impl Store {
         ))
         .bind(filter.agent_id.as_deref())
         .bind(filter.status.as_deref())
+        .bind(sql_limit(limit))
+        .fetch_all(pool)
+        .await)?;
+        rows.into_iter().map(CallRow::into_record).collect()
+    }
+
+    /// Calls that ended (completed or incomplete) and changed after `after` (a call's
+    /// `updated_at` and id, exclusive), oldest change first, at most `limit`: what a follower such
+    /// as the search index has not seen yet.
+    pub async fn calls_changed_since(
+        &self,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: u32,
+    ) -> Result<Vec<CallRecord>> {
+        // Before any call (and inside PostgreSQL's timestamp range, which `MIN_UTC` is not).
+        let epoch = DateTime::<Utc>::from_timestamp(0, 0).expect("the epoch is a time");
+        let (at, id) = after.unwrap_or((epoch, String::new()));
+        let rows: Vec<CallRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            call_select!(),
+            " WHERE c.status <> 'live' AND (c.updated_at > $1 OR (c.updated_at = $1 AND c.id > $2)) \
+             ORDER BY c.updated_at, c.id LIMIT $3"
+        ))
+        .bind(at)
+        .bind(&id)
         .bind(sql_limit(limit))
         .fetch_all(pool)
         .await)?;

@@ -258,5 +258,86 @@ async fn recordings_are_analysed_with_roles_detected_resumed_and_bad_files_refus
         assert!(message.contains(why), "{why}: {message}");
     }
     assert_eq!(call_count(&server, &supervisor).await?, 2);
+
+    // Search: the analysed call is found by its words (the server picks up calls `analyze`
+    // stored), with the matching segments marked; filters narrow; bad searches are refused.
+    let hits = found(
+        &server,
+        &supervisor,
+        "q=roaming%20Japan&agent=agent-7",
+        &call_id,
+    )
+    .await?;
+    let snippet = &hits[0]["snippets"][0];
+    let fragment = snippet["fragment"].as_str().unwrap();
+    let marked: Vec<String> = snippet["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            fragment[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize]
+                .to_lowercase()
+        })
+        .collect();
+    assert!(
+        marked.iter().any(|w| w == "roaming" || w == "japan"),
+        "{snippet}"
+    );
+    let none: Value = server
+        .get_json("/v1/calls/search?q=roaming&agent=nobody", &supervisor)
+        .await?;
+    assert_eq!(none["hits"], serde_json::json!([]));
+    for (query, status, why) in [
+        ("q=%22unclosed", 400, "cannot read the search"),
+        ("q=card&min_duration_s=-1", 400, "min_duration_s"),
+        (
+            "q=card&from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z",
+            400,
+            "is after",
+        ),
+    ] {
+        let response = server
+            .http()
+            .get(format!("{}/v1/calls/search?{query}", server.url))
+            .bearer_auth(&supervisor)
+            .send()
+            .await?;
+        assert_eq!(response.status(), status, "{query}");
+        let body: Value = response.json().await?;
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains(why),
+            "{query}: {body}"
+        );
+    }
+    let agent_search = server
+        .http()
+        .get(format!("{}/v1/calls/search?q=card", server.url))
+        .bearer_auth(&agent)
+        .send()
+        .await?;
+    assert_eq!(agent_search.status(), 403);
     Ok(())
+}
+
+/// Searches until `call_id` is among the hits (the index follows storage within seconds).
+async fn found(
+    server: &Server,
+    token: &str,
+    query: &str,
+    call_id: &str,
+) -> anyhow::Result<Vec<Value>> {
+    for _ in 0..120 {
+        let answer: Value = server
+            .get_json(&format!("/v1/calls/search?{query}"), token)
+            .await?;
+        let hits = answer["hits"].as_array().cloned().unwrap_or_default();
+        if hits.iter().any(|h| h["call_id"] == call_id) {
+            return Ok(hits);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    anyhow::bail!("call {call_id} never showed up in search for {query}")
 }

@@ -129,3 +129,44 @@ pub(super) async fn deleting_a_call_removes_everything_under_it_and_nothing_else
     assert_eq!(ctx.store.call_rule_hits("D2").await.unwrap().len(), 1);
     assert!(ctx.store.call_recording("D2").await.unwrap().is_some());
 }
+
+pub(super) async fn ended_calls_are_listed_in_the_order_they_changed(ctx: Ctx) {
+    call_with_two_segments(&ctx, "C1").await;
+    call_with_two_segments(&ctx, "C2").await;
+    call_with_two_segments(&ctx, "C3").await;
+    assert!(
+        ctx.store
+            .calls_changed_since(None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "live calls wait"
+    );
+    for id in ["C2", "C1"] {
+        ctx.store.end_call(id, "completed", 5_000).await.unwrap();
+    }
+    let changed = ctx.store.calls_changed_since(None, 10).await.unwrap();
+    let ids: Vec<&str> = changed.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["C2", "C1"]);
+    let mark = Some((changed[0].updated_at, changed[0].id.clone()));
+    let rest = ctx
+        .store
+        .calls_changed_since(mark.clone(), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["C1"]
+    );
+    assert_eq!(
+        ctx.store.calls_changed_since(None, 1).await.unwrap().len(),
+        1
+    );
+    ctx.store.end_call("C3", "incomplete", 1_000).await.unwrap();
+    let after_c1 = Some((rest[0].updated_at, rest[0].id.clone()));
+    let last = ctx.store.calls_changed_since(after_c1, 10).await.unwrap();
+    assert_eq!(
+        last.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["C3"]
+    );
+}

@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use switchboard_calls::{CallLimits, CallService};
+use switchboard_calls::{CallLimits, CallService, SearchSync};
 use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, RulesReloader, WebConfig};
+use switchboard_search::CallIndex;
 use switchboard_storage::{Role, Store, StoreError};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -16,6 +17,8 @@ use crate::config::{Config, Overrides};
 const LEGACY_WIDGET_TOKEN_NAME: &str = "web-widget";
 /// Name of the first admin token, created when no admin exists.
 const FIRST_ADMIN_NAME: &str = "admin";
+/// How often call search looks for calls stored by other processes (`analyze`, other nodes).
+const SEARCH_SYNC_EVERY: Duration = Duration::from_secs(10);
 
 pub async fn run(o: &Overrides) -> anyhow::Result<()> {
     let config = Config::load(o)?;
@@ -52,6 +55,17 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
+    // Call search follows storage: calls that end here, on other nodes or in `analyze`.
+    let call_search = Arc::new(
+        CallIndex::open(&config.data_dir.join("call-search"))
+            .context("opening the call search index")?,
+    );
+    let sync = SearchSync::new(
+        app.store.clone(),
+        call_search.clone(),
+        config.data_dir.join("call-search.mark"),
+    );
+    tokio::spawn(sync.run(app.bus.clone(), SEARCH_SYNC_EVERY, shutdown.clone()));
     let reindex: Reindexer = {
         let (knowledge, embedder, config) = (
             app.knowledge.clone(),
@@ -103,6 +117,7 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
         calls,
         bus: app.bus.clone(),
         publisher: app.publisher.clone(),
+        call_search: Some(call_search.clone()),
     };
     // Versions published on other nodes (or by this one) are loaded as they are announced.
     app.publisher.clone().follow();
