@@ -12,6 +12,7 @@ const pages = {
   queue: "queue.html",
   history: "history.html",
   audit: "audit.html",
+  calls: "calls.html",
 };
 
 // Scripts that third-party pages load by a fixed URL, so their names must not carry a hash.

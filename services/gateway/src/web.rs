@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/queue", get(|s| page(s, "queue.html")))
         .route("/history", get(|s| page(s, "history.html")))
         .route("/audit", get(|s| page(s, "audit.html")))
+        .route("/calls", get(|s| page(s, "calls.html")))
 }
 
 /// Every other path: a file from `web/dist`, or the JSON 404.

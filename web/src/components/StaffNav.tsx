@@ -9,6 +9,7 @@ const PAGES = [
   { path: "/supervisor", label: "Live calls", role: "supervisor" },
   { path: "/queue", label: "Review queue", role: "supervisor" },
   { path: "/history", label: "Bot history", role: "supervisor" },
+  { path: "/calls", label: "Calls", role: "supervisor" },
   { path: "/audit", label: "Audit log", role: "admin" },
 ] as const;
 

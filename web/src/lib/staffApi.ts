@@ -11,6 +11,7 @@ import {
   parseMe,
   parseSuggestion,
 } from "./calls";
+import { type SearchCallDetail, type SearchHit, parseSearch, parseSearchCallDetail } from "./callSearch";
 import {
   type ChatTurn,
   type Handoff,
@@ -107,6 +108,16 @@ export class StaffApi {
 
   async getCall(id: string): Promise<CallDetail> {
     return parseCallDetail(await this.request(`/v1/calls/${encodeURIComponent(id)}`));
+  }
+
+  /** `GET /v1/calls/search` with a query string from `searchQuery`; a 400 carries the server's reason. */
+  async searchCalls(query: string): Promise<SearchHit[]> {
+    return parseSearch(await this.request(`/v1/calls/search?${query}`));
+  }
+
+  /** A call with its summary, key phrases and channel roles, for the call search page. */
+  async getCallReport(id: string): Promise<SearchCallDetail> {
+    return parseSearchCallDetail(await this.request(`/v1/calls/${encodeURIComponent(id)}`));
   }
 
   async sendFeedback(callId: string, suggestionId: string, feedback: Feedback): Promise<Suggestion> {
