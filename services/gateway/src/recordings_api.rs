@@ -50,7 +50,19 @@ pub async fn upload(
         .unwrap_or("auto")
         .parse()
         .map_err(ApiError::BadRequest)?;
-    let recording = switchboard_audio::decode_wav(&body, &name).map_err(refusal)?;
+    // Decoding and hashing up to 256 MiB takes seconds: off the threads that serve requests.
+    let (decoded, call_id) = {
+        let (body, name) = (body.clone(), name.clone());
+        tokio::task::spawn_blocking(move || {
+            (
+                switchboard_audio::decode_wav(&body, &name),
+                recording_call_id(&body),
+            )
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+    };
+    let recording = decoded.map_err(refusal)?;
     if recording.duration_ms() > MAX_RECORDING_MS {
         return Err(ApiError::TooLarge(format!(
             "{name}: {:.0} minutes of audio; at most {} minutes per recording",
@@ -64,7 +76,7 @@ pub async fn upload(
         )));
     }
     let call = BatchCall {
-        call_id: recording_call_id(&body),
+        call_id,
         file_name: name,
         agent_id: p.agent,
         recording,

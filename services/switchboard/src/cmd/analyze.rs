@@ -141,8 +141,18 @@ async fn analyze_one(
         .await
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let name = path.display().to_string();
-    let recording = switchboard_audio::decode_wav(&bytes, &name)?;
-    let call_id = recording_call_id(&bytes);
+    // Decoding and hashing a long file takes seconds: not on the runtime's threads.
+    let (decoded, call_id) = {
+        let name = name.clone();
+        tokio::task::spawn_blocking(move || {
+            (
+                switchboard_audio::decode_wav(&bytes, &name),
+                recording_call_id(&bytes),
+            )
+        })
+        .await?
+    };
+    let recording = decoded?;
     bar.set_style(style("{msg:24} [{bar:30}] {pos}/{len} s ({eta})"));
     bar.set_message(short(path));
     let progress = |done_ms: u64, total_ms: u64| {
