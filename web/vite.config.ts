@@ -13,6 +13,7 @@ const pages = {
   history: "history.html",
   audit: "audit.html",
   calls: "calls.html",
+  dashboard: "dashboard.html",
 };
 
 // Scripts that third-party pages load by a fixed URL, so their names must not carry a hash.

@@ -7,6 +7,7 @@ mod batch;
 mod broken;
 mod insights;
 mod live;
+mod overview;
 mod real;
 mod refusals;
 mod roles;

@@ -18,7 +18,7 @@ pub use format::{AudioFormat, Encoding};
 pub use loudness::loudness_lufs;
 pub use resample::{Resampler, TARGET_RATE};
 pub use vad::{Pause, Segmenter, SegmenterEvent, Utterance, VadConfig};
-pub use wav::{Recording, decode_wav, parse_wav, read_wav};
+pub use wav::{Recording, decode_wav, parse_wav, pcm16_wav_header, read_wav};
 
 /// PCM16 to the [-1, 1] floats the VAD and Whisper take.
 pub fn to_f32(samples: &[i16]) -> Vec<f32> {

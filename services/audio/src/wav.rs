@@ -132,10 +132,48 @@ fn chunks(bytes: &[u8]) -> Result<(WavInfo, &[u8]), AudioError> {
     Err(bad("the file ends before any `data` chunk".into()))
 }
 
+/// The 44-byte header that makes `data_len` bytes of interleaved 16-bit PCM a WAV file, so
+/// kept audio can be served to players as it is stored.
+pub fn pcm16_wav_header(sample_rate: u32, channels: u16, data_len: u32) -> [u8; 44] {
+    let block = 2 * channels;
+    let mut h = [0u8; 44];
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        h[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
+    put(b"RIFF");
+    put(&data_len.saturating_add(36).to_le_bytes());
+    put(b"WAVEfmt ");
+    put(&16u32.to_le_bytes());
+    put(&1u16.to_le_bytes());
+    put(&channels.to_le_bytes());
+    put(&sample_rate.to_le_bytes());
+    put(&sample_rate.saturating_mul(u32::from(block)).to_le_bytes());
+    put(&block.to_le_bytes());
+    put(&16u16.to_le_bytes());
+    put(b"data");
+    put(&data_len.to_le_bytes());
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Encoding;
+
+    #[test]
+    fn a_pcm16_header_makes_kept_audio_a_wav_file_again() {
+        let data: Vec<u8> = [5i16, -5, 6, -6]
+            .iter()
+            .flat_map(|s| s.to_le_bytes())
+            .collect();
+        let mut file = pcm16_wav_header(16_000, 2, data.len() as u32).to_vec();
+        file.extend_from_slice(&data);
+        let r = decode_wav(&file, "kept.wav").unwrap();
+        assert_eq!(r.sample_rate, 16_000);
+        assert_eq!(r.channels, vec![vec![5, 6], vec![-5, -6]]);
+    }
 
     fn wav(
         tag: u16,

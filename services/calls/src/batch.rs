@@ -61,6 +61,8 @@ pub struct BatchCall {
     /// Shown with the call, and in errors.
     pub file_name: String,
     pub agent_id: Option<String>,
+    /// The queue the call came through, if known.
+    pub queue: Option<String>,
     pub recording: Recording,
     pub roles: RolePolicy,
 }
@@ -248,6 +250,7 @@ impl CallService {
             from_number: None,
             to_number: None,
             agent_id: call.agent_id.clone(),
+            queue: call.queue.clone(),
             format: AudioFormat {
                 encoding: rec.encoding,
                 sample_rate: rec.sample_rate,
@@ -256,6 +259,11 @@ impl CallService {
             roles: roles.clone(),
         };
         self.register(&start).await?;
+        if let Some(archive) = &self.archive
+            && let Err(error) = archive.save(&call.call_id, &rec.channels).await
+        {
+            tracing::warn!(call = %call.call_id, %error, "cannot keep this recording's audio");
+        }
         let mut sink = Sink::new(
             self.store.clone(),
             self.bus.clone(),

@@ -13,21 +13,23 @@
 //! - [`pipeline`] supervises the two: a fault in a stage is caught at the call's boundary and
 //!   the recognizer restarted at the audio that follows, so one fault never loses the call.
 
+mod archive;
 mod batch;
 mod error;
 pub mod input;
 mod pipeline;
+mod post_call;
 mod report;
-mod search_sync;
 mod service;
 mod session;
 mod sink;
 mod stages;
 
+pub use archive::{AudioArchive, AudioWriter};
 pub use batch::{BatchCall, BatchOutcome, RolePolicy, recording_call_id};
 pub use error::CallError;
+pub use post_call::{PostCallSync, SyncError, overview_facts};
 pub use report::{CallReport, report, turns};
-pub use search_sync::{SearchSync, SyncError};
 pub use service::{CallLimits, CallService, CallStart, Source};
 pub use session::{CallSession, CallSummary, Outcome};
 pub use stages::{Assistance, CallStages, NoStages, StagesFactory};

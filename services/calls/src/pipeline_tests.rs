@@ -90,6 +90,7 @@ fn start(call_id: &str) -> CallStart {
         from_number: None,
         to_number: None,
         agent_id: None,
+        queue: None,
         format: AudioFormat::new(Encoding::Pcm16Le, 8000, 1).unwrap(),
         roles: vec![Speaker::Customer],
     }

@@ -9,6 +9,7 @@ use switchboard_events::{Event, EventBus};
 use switchboard_storage::Store;
 use switchboard_transcription::{Recognizer, Speaker, StreamSpec};
 
+use crate::archive::{AudioArchive, AudioWriter};
 use crate::session::CallSession;
 use crate::sink::Sink;
 use crate::{CallError, StagesFactory, pipeline};
@@ -42,6 +43,8 @@ pub struct CallStart {
     pub from_number: Option<String>,
     pub to_number: Option<String>,
     pub agent_id: Option<String>,
+    /// The queue (skill, line of business) it came through, for the overview's split.
+    pub queue: Option<String>,
     pub format: AudioFormat,
     /// One role per channel, in channel order.
     pub roles: Vec<Speaker>,
@@ -72,6 +75,8 @@ pub struct CallService {
     pub(crate) recognizer: Arc<dyn Recognizer>,
     pub(crate) stages: Arc<dyn StagesFactory>,
     limits: CallLimits,
+    /// Where calls' audio is kept for playback; `None`: only transcripts are stored.
+    pub(crate) archive: Option<AudioArchive>,
 }
 
 impl CallService {
@@ -90,7 +95,19 @@ impl CallService {
             recognizer,
             stages,
             limits,
+            archive: None,
         }
+    }
+
+    /// Keeps every call's audio in `archive` (recording retention on).
+    pub fn keep_audio(mut self, archive: AudioArchive) -> Self {
+        self.archive = Some(archive);
+        self
+    }
+
+    /// Where calls' audio is kept, if recording retention is on.
+    pub fn archive(&self) -> Option<&AudioArchive> {
+        self.archive.as_ref()
     }
 
     /// Calls left `live` by a previous process cannot resume: mark them incomplete (at start-up).
@@ -139,6 +156,7 @@ impl CallService {
             self.stages.open(&start),
         );
         let pipeline = pipeline::spawn(Arc::clone(&self.recognizer), spec, stream, sink);
+        let kept = self.audio_writer(&start, record.audio_ms).await;
         Ok(CallSession::new(
             start,
             record.audio_ms,
@@ -146,7 +164,25 @@ impl CallService {
             self.store.clone(),
             Arc::clone(&self.bus),
             self.limits.clone(),
+            kept,
         ))
+    }
+
+    /// Where this connection's audio is kept, if retention is on; a failure to open it is
+    /// logged and the call goes on without it.
+    async fn audio_writer(&self, start: &CallStart, offset_ms: u64) -> Option<AudioWriter> {
+        let archive = self.archive.as_ref()?;
+        let offset_frames = offset_ms * u64::from(start.format.sample_rate) / 1000;
+        match archive
+            .writer(&start.call_id, start.format.channels, offset_frames)
+            .await
+        {
+            Ok(w) => Some(w),
+            Err(error) => {
+                tracing::warn!(call = %start.call_id, %error, "cannot keep this call's audio");
+                None
+            }
+        }
     }
 
     /// Stores a recording's call as started and announces it, as a live call's start is.
@@ -176,6 +212,7 @@ fn stored(start: &CallStart) -> switchboard_storage::CallStart {
         from_number: start.from_number.clone(),
         to_number: start.to_number.clone(),
         agent_id: start.agent_id.clone(),
+        queue: start.queue.clone(),
         sample_rate: start.format.sample_rate,
         encoding: format!("{:?}", start.format.encoding).to_lowercase(),
         channel_roles: start.roles.iter().map(|r| r.as_str().to_string()).collect(),

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::CallError;
+use crate::archive::AudioWriter;
 use crate::input::{InterleavedInput, TrackMixer};
 use crate::pipeline::Pipeline;
 use crate::service::{CallLimits, CallStart};
@@ -50,6 +51,8 @@ pub struct CallSession {
     bus: Arc<dyn EventBus>,
     limits: CallLimits,
     saved_ms: u64,
+    /// Where the audio is kept for playback (recording retention on).
+    kept: Option<AudioWriter>,
 }
 
 /// How often the received audio length is saved, so a crash loses little of the resume offset.
@@ -63,6 +66,7 @@ impl CallSession {
         store: Store,
         bus: Arc<dyn EventBus>,
         limits: CallLimits,
+        kept: Option<AudioWriter>,
     ) -> Self {
         let interleaved = InterleavedInput::new(start.format, limits.max_chunk_ms);
         let mixer = TrackMixer::new(start.format, limits.max_chunk_ms);
@@ -82,6 +86,7 @@ impl CallSession {
             bus,
             limits,
             saved_ms: offset_ms,
+            kept,
         }
     }
 
@@ -124,6 +129,13 @@ impl CallSession {
             return Ok(());
         }
         self.frames += chunk.frames() as u64;
+        if let Some(kept) = &mut self.kept
+            && let Err(error) = kept.write(&chunk).await
+        {
+            // Playback is a nicety; the transcript is what must not be lost.
+            tracing::warn!(call = %self.start.call_id, %error, "stopped keeping this call's audio");
+            self.kept = None;
+        }
         // Waits when the recognizer is behind: that slows the client down instead of growing memory.
         self.audio.send(chunk).await.map_err(|_| {
             CallError::Asr(switchboard_transcription::AsrError::Service(
@@ -152,6 +164,11 @@ impl CallSession {
         }
         let audio_ms = self.offset_ms + self.received_ms();
         drop(self.audio);
+        if let Some(kept) = self.kept.take()
+            && let Err(error) = kept.finish().await
+        {
+            tracing::warn!(call = %self.start.call_id, %error, "the call's kept audio may be cut short");
+        }
         let (status, mut reason) = match &outcome {
             Outcome::Completed => ("completed", None),
             Outcome::Incomplete(reason) => ("incomplete", Some(reason.clone())),

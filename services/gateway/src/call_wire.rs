@@ -19,6 +19,8 @@ pub struct LcaStart {
     pub from_number: Option<String>,
     pub to_number: Option<String>,
     pub agent_id: Option<String>,
+    /// Ours: the queue (skill, line of business) the call came through.
+    pub queue: Option<String>,
     pub sampling_rate: u32,
     /// Ours: `pcm16le` (default), `mulaw`, `alaw`.
     pub encoding: Option<String>,

@@ -32,6 +32,7 @@ pub struct CallView {
     from_number: Option<String>,
     to_number: Option<String>,
     agent_id: Option<String>,
+    queue: Option<String>,
     sample_rate: u32,
     channel_roles: Vec<String>,
     status: String,
@@ -50,6 +51,7 @@ impl From<CallRecord> for CallView {
             from_number: c.from_number,
             to_number: c.to_number,
             agent_id: c.agent_id,
+            queue: c.queue,
             sample_rate: c.sample_rate,
             channel_roles: c.channel_roles,
             status: c.status,
@@ -161,6 +163,8 @@ pub struct CallDetail {
     key_phrases: Vec<String>,
     /// Each channel's role (detected or given) and loudness, keyed by channel index.
     roles: BTreeMap<String, RoleView>,
+    /// Where its audio can be played from (`GET …/audio`); `None` when none is kept.
+    audio_url: Option<String>,
 }
 
 /// Query of the call list.
@@ -229,7 +233,16 @@ pub async fn get_call(
         })?;
     let suggestions = state.store.call_suggestions(&id).await?;
     let missed = state.store.call_missed(&id).await?;
+    let kept = match state.calls.as_ref().and_then(|c| c.archive()) {
+        Some(archive) => archive.read(&id).await.ok().flatten().is_some(),
+        None => false,
+    };
+    let audio_url = kept.then(|| {
+        let id = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+        format!("/v1/calls/{id}/audio")
+    });
     Ok(Json(CallDetail {
+        audio_url,
         roles: report_wire::roles(&report.call, report.recording.as_ref()),
         summary: report_wire::summary(report.summary),
         key_phrases: report.key_phrases,

@@ -187,6 +187,7 @@ fn call_start(start: LcaStart) -> Result<CallStart, Stop> {
         from_number: start.from_number,
         to_number: start.to_number,
         agent_id: start.agent_id,
+        queue: start.queue,
         format,
         roles,
     })

@@ -6,12 +6,14 @@
 
 mod api;
 mod assist_api;
+mod audio_api;
 mod auth;
 mod call_metrics;
 mod call_wire;
 mod calls_api;
 mod calls_ws;
 mod chat_ws;
+mod dashboard_api;
 mod error;
 mod handoff_api;
 mod improve_api;
@@ -132,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/calls/live", get(calls_api::live))
         .route("/v1/calls", get(calls_api::list_calls))
         .route("/v1/calls/{id}", get(calls_api::get_call))
+        .route("/v1/calls/{id}/audio", get(audio_api::audio))
         .route(
             "/v1/calls/{id}/suggestions/{suggestion}/feedback",
             post(assist_api::feedback),
@@ -152,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/bots/{bot}/diff", get(improve_api::diff))
         .route("/v1/bots/{bot}/rollback", post(improve_api::rollback))
         .route("/v1/calls/search", get(search_api::search))
+        .route("/v1/calls/dashboard", get(dashboard_api::dashboard))
         .route(
             "/v1/calls/recordings",
             post(recordings_api::upload).layer(axum::extract::DefaultBodyLimit::max(

@@ -26,6 +26,8 @@ pub struct UploadParams {
     roles: Option<String>,
     /// The agent who took the call.
     agent: Option<String>,
+    /// The queue the call came through.
+    queue: Option<String>,
     /// The file's name, shown with the call and in errors (default `upload.wav`).
     name: Option<String>,
 }
@@ -79,6 +81,7 @@ pub async fn upload(
         call_id,
         file_name: name,
         agent_id: p.agent,
+        queue: p.queue,
         recording,
         roles,
     };

@@ -289,6 +289,7 @@ fn call_start(start: TwilioStart) -> Result<(CallStart, Tracks), Stop> {
         from_number: params.get("from").cloned(),
         to_number: params.get("to").cloned(),
         agent_id: params.get("agentId").cloned(),
+        queue: params.get("queue").cloned(),
         format,
         roles,
     };

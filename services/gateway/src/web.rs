@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/history", get(|s| page(s, "history.html")))
         .route("/audit", get(|s| page(s, "audit.html")))
         .route("/calls", get(|s| page(s, "calls.html")))
+        .route("/dashboard", get(|s| page(s, "dashboard.html")))
 }
 
 /// Every other path: a file from `web/dist`, or the JSON 404.

@@ -27,6 +27,7 @@ fn call() -> CallStart {
         from_number: None,
         to_number: None,
         agent_id: Some("agent-7".into()),
+        queue: None,
         format: AudioFormat {
             encoding: Encoding::Pcm16Le,
             sample_rate: 8000,

@@ -15,7 +15,7 @@ use validate::{format_of, sql_ms, validate_segment, validate_start};
 /// The columns of a [`CallRow`]; a macro so queries can `concat!` their own clauses onto it.
 macro_rules! call_select {
     () => {
-        "SELECT c.id, c.source, c.from_number, c.to_number, c.agent_id, c.sample_rate, \
+        "SELECT c.id, c.source, c.from_number, c.to_number, c.agent_id, c.queue, c.sample_rate, \
          c.encoding, c.channel_roles, c.status, c.started_at, c.updated_at, c.ended_at, \
          c.audio_ms, c.connections, \
          (SELECT COUNT(*) FROM call_segments s WHERE s.call_id = c.id) AS segments \
@@ -40,9 +40,9 @@ impl Store {
         let (applied, row): (bool, CallRow) = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let inserted = sqlx::query(
-                "INSERT INTO calls (id, source, from_number, to_number, agent_id, sample_rate, \
+                "INSERT INTO calls (id, source, from_number, to_number, agent_id, queue, sample_rate, \
                  encoding, channel_roles, status, started_at, updated_at, audio_ms, connections) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'live', $9, $9, 0, 1) \
+                 VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, 'live', $9, $9, 0, 1) \
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&start.id)
@@ -54,6 +54,7 @@ impl Store {
             .bind(&start.encoding)
             .bind(&roles)
             .bind(at)
+            .bind(&start.queue)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -63,8 +64,8 @@ impl Store {
                 sqlx::query(
                     "UPDATE calls SET status = 'live', connections = connections + 1, \
                      ended_at = NULL, updated_at = $2, from_number = COALESCE(from_number, $3), \
-                     to_number = COALESCE(to_number, $4), agent_id = COALESCE(agent_id, $5) \
-                     WHERE id = $1 AND status <> 'live' AND sample_rate = $6 AND encoding = $7 \
+                     to_number = COALESCE(to_number, $4), agent_id = COALESCE(agent_id, $5), \
+                     queue = COALESCE(queue, $9) WHERE id = $1 AND status <> 'live' AND sample_rate = $6 AND encoding = $7 \
                      AND channel_roles = $8",
                 )
                 .bind(&start.id)
@@ -75,6 +76,7 @@ impl Store {
                 .bind(i64::from(start.sample_rate))
                 .bind(&start.encoding)
                 .bind(&roles)
+                .bind(&start.queue)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()

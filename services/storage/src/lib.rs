@@ -27,6 +27,7 @@
 //!   [`Store::call_segments`], [`Store::mark_live_calls_incomplete`]
 //! - rules and assist on calls: [`Store::record_rule_hit`], [`Store::call_rule_hits`],
 //!   [`Store::record_suggestions`], [`Store::suggestion_feedback`], [`Store::call_suggestions`]
+//! - the overview: [`Store::save_call_facts`], [`Store::dashboard`]
 //! - health: [`Store::ping`]
 //!
 //! Times are UTC and stored with microsecond precision (what PostgreSQL keeps); ids are UUID v7
@@ -57,6 +58,7 @@ mod audit;
 mod bots;
 mod calls;
 mod error;
+mod facts;
 mod handoffs;
 mod proposals;
 mod recordings;
@@ -71,6 +73,10 @@ mod tests;
 
 pub use audit::{AuditEntry, AuditRecord};
 pub use error::{Result, StoreError};
+pub use facts::{
+    CallFacts, Dashboard, DashboardQuery, FACT_LABEL_KINDS, FactTotals, LabelCount,
+    MAX_DASHBOARD_DAYS,
+};
 pub use proposals::{
     Decision, NewProposal, ProposalFilter, ProposalOutcome, ProposalRecord, ProposalStatus,
 };

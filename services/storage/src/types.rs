@@ -345,6 +345,8 @@ pub struct CallStart {
     pub to_number: Option<String>,
     /// Agent handling the call, if known.
     pub agent_id: Option<String>,
+    /// Queue (skill, line of business) the call came through, if known: the overview's split.
+    pub queue: Option<String>,
     /// Audio sample rate in Hz; a reconnect must send the same.
     pub sample_rate: u32,
     /// Audio encoding name (e.g. "pcm", "mulaw"); a reconnect must send the same.
@@ -375,6 +377,8 @@ pub struct CallRecord {
     pub to_number: Option<String>,
     /// Agent handling the call, if known.
     pub agent_id: Option<String>,
+    /// Queue the call came through, if known.
+    pub queue: Option<String>,
     /// Audio sample rate in Hz.
     pub sample_rate: u32,
     /// Audio encoding name.

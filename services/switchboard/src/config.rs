@@ -52,6 +52,11 @@ pub struct Config {
     pub messages_per_second: u32,
     /// `memory` (one process), or `nats://host:port` so events reach every node of a deployment.
     pub event_bus: String,
+    /// Recording retention: keep each call's audio (under `data_dir/call-audio`) for playback
+    /// beside its transcript. Off by default: audio holds what redaction removes from the text.
+    pub keep_call_audio: bool,
+    /// Days kept call audio is kept after the call; then it is deleted (the transcript stays).
+    pub call_audio_days: u32,
     /// Speech recognition for live calls (`[asr]` in the TOML file).
     pub asr: AsrConfig,
     /// What each call segment and chat turn is checked for (`[insights]`).
@@ -226,6 +231,8 @@ const KEYS: &[&str] = &[
     "max_text_chars",
     "messages_per_second",
     "event_bus",
+    "keep_call_audio",
+    "call_audio_days",
     "asr__engine",
     "asr__model",
     "asr__quantize",
@@ -243,6 +250,20 @@ const KEYS: &[&str] = &[
     "insights__sentiment_training",
     "insights__assist_bot",
 ];
+
+impl Config {
+    /// Where call audio is kept, when recording retention is on.
+    pub fn audio_archive(&self) -> anyhow::Result<Option<switchboard_calls::AudioArchive>> {
+        if !self.keep_call_audio {
+            return Ok(None);
+        }
+        let days = std::time::Duration::from_secs(u64::from(self.call_audio_days) * 86_400);
+        let dir = self.data_dir.join("call-audio");
+        switchboard_calls::AudioArchive::open(&dir, days)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("keep_call_audio: cannot use {}: {e}", dir.display()))
+    }
+}
 
 impl Default for Config {
     fn default() -> Self {
@@ -265,6 +286,8 @@ impl Default for Config {
             max_text_chars: 2_000,
             messages_per_second: 20,
             event_bus: "memory".into(),
+            keep_call_audio: false,
+            call_audio_days: 30,
             asr: AsrConfig::default(),
             insights: InsightsConfig::default(),
             lex: BTreeMap::new(),

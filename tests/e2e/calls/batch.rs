@@ -85,7 +85,17 @@ async fn recordings_are_analysed_with_roles_detected_resumed_and_bad_files_refus
     StagedCall::load(CALL)?.write_wav(&swapped, &[1, 0])?;
     let swapped_arg = swapped.display().to_string();
 
-    let out = analyze(&server, &[&swapped_arg, "--json", "--agent", "agent-7"])?;
+    let out = analyze(
+        &server,
+        &[
+            &swapped_arg,
+            "--json",
+            "--agent",
+            "agent-7",
+            "--queue",
+            "roaming",
+        ],
+    )?;
     assert!(
         out.status.success(),
         "analyze failed: {}",
@@ -202,7 +212,7 @@ async fn recordings_are_analysed_with_roles_detected_resumed_and_bad_files_refus
     };
     let first = upload(
         original.clone(),
-        "roles=customer,agent&name=call04.wav",
+        "roles=customer,agent&name=call04.wav&queue=claims",
         &supervisor,
     )
     .await?;
@@ -319,6 +329,9 @@ async fn recordings_are_analysed_with_roles_detected_resumed_and_bad_files_refus
         .send()
         .await?;
     assert_eq!(agent_search.status(), 403);
+
+    let uploaded = report["call_id"].as_str().unwrap();
+    super::overview::check(&server, &supervisor, &agent, &call_id, uploaded).await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! A staged call streamed over Amazon LCA's protocol, exactly as LCA's client sends a file.
 
 use switchboard_e2e::{
-    Backend, CallSocket, LiveFeed, Server, StagedCall, lca_end, lca_start, unique_id,
+    Backend, CallSocket, LiveFeed, Server, StagedCall, Start, lca_end, lca_start, unique_id,
 };
 
 use super::{
@@ -16,7 +16,12 @@ on_both_databases!(
 );
 
 async fn staged_call(backend: Backend) -> anyhow::Result<()> {
-    let server = Server::start(backend).await?;
+    // Recording retention on: the call's audio is kept for playback beside its transcript.
+    let server = Server::start_with(Start {
+        extra_env: vec![("SWITCHBOARD_KEEP_CALL_AUDIO".into(), "true".into())],
+        ..Start::sample(backend)
+    })
+    .await?;
     let agent = server.token("agent").await?;
     let staged = StagedCall::load(CALL)?;
     let id = unique_id("lca");
@@ -90,5 +95,29 @@ async fn staged_call(backend: Backend) -> anyhow::Result<()> {
             .all(|e| e["call_id"] == id.as_str() || e["type"] == "skipped"),
         "only this call's events: {events:?}"
     );
+
+    // The kept audio is exactly what was streamed, as a WAV file the browser plays.
+    let url = call["audio_url"]
+        .as_str()
+        .expect("the call's audio is kept");
+    let response = server
+        .http()
+        .get(format!("{}{url}", server.url))
+        .bearer_auth(&agent)
+        .send()
+        .await?;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "audio/wav");
+    let wav = response.bytes().await?;
+    assert_eq!(&wav[..4], b"RIFF");
+    assert_eq!(&wav[44..], &staged.file[staged.header_len..]);
+    let other = server.named_token("agent", "agent-8").await?;
+    let refused = server
+        .http()
+        .get(format!("{}{url}", server.url))
+        .bearer_auth(&other)
+        .send()
+        .await?;
+    assert_eq!(refused.status(), 403, "another agent's call");
     Ok(())
 }

@@ -10,6 +10,7 @@ const PAGES = [
   { path: "/queue", label: "Review queue", role: "supervisor" },
   { path: "/history", label: "Bot history", role: "supervisor" },
   { path: "/calls", label: "Calls", role: "supervisor" },
+  { path: "/dashboard", label: "Dashboard", role: "supervisor" },
   { path: "/audit", label: "Audit log", role: "admin" },
 ] as const;
 

@@ -2,7 +2,6 @@ import { describe, expect, test } from "vitest";
 import {
   EMPTY_FORM,
   FormError,
-  csvField,
   highlightPieces,
   hitsCsv,
   parseSearch,
@@ -110,14 +109,6 @@ describe("highlightPieces", () => {
 });
 
 describe("CSV", () => {
-  test("quotes fields with commas, quotes and line breaks only", () => {
-    expect(csvField("plain")).toBe("plain");
-    expect(csvField("a,b")).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField("two\nlines")).toBe('"two\nlines"');
-    expect(csvField("cr\rhere")).toBe('"cr\rhere"');
-  });
-
   test("one row per hit, categories joined by ; and empty cells for nulls", () => {
     const base = { score: 1, snippets: [] };
     const csv = hitsCsv([

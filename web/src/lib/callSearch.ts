@@ -1,6 +1,7 @@
 // Call search (`/calls`) without React: the form turned into a query string, the search and call-detail bodies read field by field, matched words split out of their UTF-8 byte ranges, and the results as CSV.
 
 import { type CallMetrics, type Sentiment, SENTIMENT_LABELS, parseCallMetrics } from "./calls";
+import { csvTable } from "./csv";
 import { type Json, ProtocolError, arr, num, obj, oneOf, optStr, str, strItem } from "./json";
 
 /** What the search form holds, as typed (empty means "no filter"). */
@@ -180,24 +181,14 @@ export function highlightPieces(fragment: string, highlights: readonly (readonly
   return pieces;
 }
 
-/** One CSV field, quoted when it holds a comma, quote, CR or LF (quotes doubled). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 export const CSV_COLUMNS = ["call_id", "started_at", "agent_id", "duration_s", "categories", "sentiment"] as const;
 
 /** The results table as CSV (RFC 4180, CRLF line ends): header, then one row per hit; categories joined by `;`. */
 export function hitsCsv(hits: readonly SearchHit[]): string {
-  const rows = [CSV_COLUMNS.join(",")];
-  for (const h of hits) {
-    rows.push(
-      [h.call_id, h.started_at, h.agent_id ?? "", String(h.duration_s), h.categories.join(";"), h.sentiment === null ? "" : String(h.sentiment)]
-        .map(csvField)
-        .join(","),
-    );
-  }
-  return `${rows.join("\r\n")}\r\n`;
+  return csvTable(
+    CSV_COLUMNS,
+    hits.map((h) => [h.call_id, h.started_at, h.agent_id, h.duration_s, h.categories.join(";"), h.sentiment]),
+  );
 }
 
 /** A customer sentiment (−1…1) as the table shows it, with its label for the colour cue. */

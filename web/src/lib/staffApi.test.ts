@@ -92,4 +92,18 @@ describe("StaffApi", () => {
     expect(calls.at(-1)?.init?.body).toBe('{"version":1}');
     expect(await api.audit(100)).toEqual([]);
   });
+  test("reads the dashboard and turns a refused range into the server's reason", async () => {
+    const zero = { calls: 0, duration_s: 0, mean_duration_s: null, agent_talk_s: 0, customer_talk_s: 0, non_talk_s: 0, talk_share: null, silence_share: null, interruptions: 0, customer_sentiment: null, agent_sentiment: null };
+    const body = { from: "2026-12-07", to: "2026-12-07", agent: "agent-7", queue: null, totals: zero, days: [{ day: "2026-12-07", ...zero }], agents: [], queues: [], categories: [], key_phrases: [], missed_intents: [], category_days: [] };
+    const reason = "the range ends (2026-12-01) before it starts (2026-12-07)";
+    const { fetchFn } = fakeFetch({
+      "GET /v1/calls/dashboard?agent=agent-7&top=10": { status: 200, body },
+      "GET /v1/calls/dashboard": { status: 200, body },
+      "GET /v1/calls/dashboard?from=2026-12-07&to=2026-12-01&top=10": { status: 400, body: { error: { code: "bad_request", message: reason } } },
+    });
+    const api = new StaffApi("t", fetchFn);
+    expect((await api.dashboard("agent=agent-7&top=10")).agent).toBe("agent-7");
+    expect((await api.dashboard("")).days).toHaveLength(1);
+    await expect(api.dashboard("from=2026-12-07&to=2026-12-01&top=10")).rejects.toEqual(new ApiError(400, "bad_request", reason));
+  });
 });

@@ -12,6 +12,7 @@ import {
   parseSuggestion,
 } from "./calls";
 import { type SearchCallDetail, type SearchHit, parseSearch, parseSearchCallDetail } from "./callSearch";
+import { type Dashboard, parseDashboard } from "./dashboard";
 import {
   type ChatTurn,
   type Handoff,
@@ -113,6 +114,11 @@ export class StaffApi {
   /** `GET /v1/calls/search` with a query string from `searchQuery`; a 400 carries the server's reason. */
   async searchCalls(query: string): Promise<SearchHit[]> {
     return parseSearch(await this.request(`/v1/calls/search?${query}`));
+  }
+
+  /** `GET /v1/calls/dashboard` with a query string from `dashboardQuery`; a 400 carries the server's reason (e.g. a backwards range). */
+  async dashboard(query: string): Promise<Dashboard> {
+    return parseDashboard(await this.request(`/v1/calls/dashboard${query ? `?${query}` : ""}`));
   }
 
   /** A call with its summary, key phrases and channel roles, for the call search page. */

@@ -38,6 +38,7 @@ pub(super) fn validate_start(start: &CallStart) -> Result<()> {
         ("from_number", &start.from_number),
         ("to_number", &start.to_number),
         ("agent_id", &start.agent_id),
+        ("queue", &start.queue),
     ] {
         if let Some(v) = value {
             check_text(field, v, MAX_CALL_ID_CHARS)?;

@@ -21,6 +21,7 @@ fn call(id: &str) -> CallStart {
         from_number: Some("+15550100".to_owned()),
         to_number: Some("+15550199".to_owned()),
         agent_id: None,
+        queue: None,
         sample_rate: 8000,
         encoding: "pcm".to_owned(),
         channel_roles: vec!["customer".to_owned(), "agent".to_owned()],

@@ -14,6 +14,7 @@ use crate::{Role, Store, StoreError};
 
 mod bots;
 mod calls;
+mod facts;
 mod handoffs;
 mod proposals;
 mod recordings;
@@ -115,6 +116,10 @@ macro_rules! both_backends {
 }
 
 both_backends! {
+    facts: [
+        dashboard_sums_days_agents_queues_and_labels,
+        bad_facts_and_ranges_are_refused_and_write_nothing,
+    ],
     recordings: [
         recordings_round_trip_and_are_replaced_whole,
         invalid_recordings_write_nothing,

@@ -11,6 +11,7 @@ pub(super) async fn call_with_two_segments(ctx: &Ctx, id: &str) {
             from_number: None,
             to_number: None,
             agent_id: Some("agent-7".to_owned()),
+            queue: None,
             sample_rate: 8000,
             encoding: "pcm".to_owned(),
             channel_roles: vec!["customer".to_owned(), "agent".to_owned()],

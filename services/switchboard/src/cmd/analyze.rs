@@ -29,6 +29,9 @@ pub struct Args {
     /// The agent who took these calls, for dashboards and search.
     #[arg(long)]
     pub agent: Option<String>,
+    /// The queue (skill, line of business) these calls came through, for dashboards.
+    #[arg(long)]
+    pub queue: Option<String>,
     /// Recordings analysed at once (default: one per decoder).
     #[arg(long)]
     pub jobs: Option<usize>,
@@ -58,13 +61,17 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
     let config = Config::load(o)?;
     let app = crate::app::build(&config).await?;
     let (recognizer, decoders) = recognizer(&config).await?;
-    let calls = Arc::new(CallService::new(
+    let calls = CallService::new(
         app.store.clone(),
         app.bus.clone(),
         recognizer,
         app.insights.clone(),
         CallLimits::default(),
-    ));
+    );
+    let calls = Arc::new(match config.audio_archive()? {
+        Some(archive) => calls.keep_audio(archive),
+        None => calls,
+    });
     let bars = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
     let overall = bars.add(ProgressBar::new(files.len() as u64));
     overall.set_style(style("{msg:24} [{bar:30}] {pos}/{len} recordings ({eta})"));
@@ -75,12 +82,12 @@ pub async fn run(args: Args, o: &Overrides) -> anyhow::Result<()> {
             .map(|(i, path)| {
                 let calls = calls.clone();
                 let policy = policy.clone();
-                let agent = args.agent.clone();
+                let who = (args.agent.clone(), args.queue.clone());
                 let bar = bars.add(ProgressBar::new(0));
                 let overall = overall.clone();
                 let bars = bars.clone();
                 async move {
-                    let result = analyze_one(&calls, &path, policy, agent, &bar).await;
+                    let result = analyze_one(&calls, &path, policy, who, &bar).await;
                     bar.finish_and_clear();
                     overall.inc(1);
                     let line = format!("analyze: {}: {}", path.display(), describe(&result));
@@ -134,7 +141,7 @@ async fn analyze_one(
     calls: &CallService,
     path: &Path,
     roles: RolePolicy,
-    agent_id: Option<String>,
+    (agent_id, queue): (Option<String>, Option<String>),
     bar: &ProgressBar,
 ) -> anyhow::Result<BatchOutcome> {
     let bytes = tokio::fs::read(path)
@@ -163,6 +170,7 @@ async fn analyze_one(
         call_id,
         file_name: name.clone(),
         agent_id,
+        queue,
         recording,
         roles,
     };

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use switchboard_calls::{CallLimits, CallService, SearchSync};
+use switchboard_calls::{CallLimits, CallService, PostCallSync};
 use switchboard_gateway::{AppState, Limits, Metrics, Reindexer, RulesReloader, WebConfig};
 use switchboard_search::CallIndex;
 use switchboard_storage::{Role, Store, StoreError};
@@ -34,6 +34,17 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
                 app.insights.clone(),
                 CallLimits::default(),
             );
+            let calls = match config.audio_archive()? {
+                Some(archive) => {
+                    tracing::info!(
+                        days = config.call_audio_days,
+                        "call audio is kept for playback"
+                    );
+                    tokio::spawn(archive.clone().sweep_forever());
+                    calls.keep_audio(archive)
+                }
+                None => calls,
+            };
             let recovered = calls.recover().await?;
             if recovered > 0 {
                 tracing::warn!(
@@ -55,15 +66,16 @@ pub async fn run(o: &Overrides) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
-    // Call search follows storage: calls that end here, on other nodes or in `analyze`.
+    // Call search and the overview follow storage: calls that end here, on other nodes or in
+    // `analyze`. (The mark was renamed when the overview was added, so one full pass fills it.)
     let call_search = Arc::new(
         CallIndex::open(&config.data_dir.join("call-search"))
             .context("opening the call search index")?,
     );
-    let sync = SearchSync::new(
+    let sync = PostCallSync::new(
         app.store.clone(),
         call_search.clone(),
-        config.data_dir.join("call-search.mark"),
+        config.data_dir.join("post-call.mark"),
     );
     tokio::spawn(sync.run(app.bus.clone(), SEARCH_SYNC_EVERY, shutdown.clone()));
     let reindex: Reindexer = {

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import type { StaffSession } from "../../components/StaffGate";
+import { downloadText } from "../../components/download";
 import { formatSeconds } from "../../lib/callMetrics";
 import { EMPTY_FORM, FormError, type SearchForm, type SearchHit, hitsCsv, searchQuery, sentimentCue } from "../../lib/callSearch";
 import { when } from "../../lib/reports";
@@ -215,16 +216,7 @@ function HitRows({ hit: h, selected, onOpen }: { hit: SearchHit; selected: boole
 
 /** The shown results as a CSV file, built in the browser. */
 function DownloadCsv({ hits }: { hits: SearchHit[] }) {
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([hitsCsv(hits)], { type: "text/csv;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = "calls.csv";
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
+  const download = () => downloadText("calls.csv", hitsCsv(hits));
   return (
     <button type="button" className="st-button st-quiet" data-testid="download-csv" disabled={hits.length === 0} onClick={download}>
       Download CSV
