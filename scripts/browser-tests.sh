@@ -16,7 +16,7 @@ SWITCHBOARD_ADMIN_TOKEN="$("$CARGO_TARGET_DIR/debug/switchboard" token create --
   --data-dir "$data" --database-url "sqlite://$data/switchboard.db")"
 export SWITCHBOARD_ADMIN_TOKEN
 # Bots the tests improve stay in the database: exporting would rewrite bot-definitions/ in the tree.
-SWITCHBOARD_EXPORT_BOTS=false "$CARGO_TARGET_DIR/debug/switchboard" serve --listen 127.0.0.1:0 --data-dir "$data" \
+SWITCHBOARD_EXPORT_BOTS=false SWITCHBOARD_KEEP_CALL_AUDIO=true "$CARGO_TARGET_DIR/debug/switchboard" serve --listen 127.0.0.1:0 --data-dir "$data" \
   --database-url "sqlite://$data/switchboard.db" >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do

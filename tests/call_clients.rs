@@ -147,6 +147,22 @@ impl StagedCall {
         Ok(())
     }
 
+    /// The call mixed down to one channel, both parties on it (as a mono recorder keeps it).
+    pub fn write_mono_mix(&self, path: &Path) -> anyhow::Result<()> {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: self.sample_rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut writer = hound::WavWriter::create(path, spec)?;
+        for (a, b) in self.channels[0].iter().zip(&self.channels[1]) {
+            writer.write_sample(((i32::from(*a) + i32::from(*b)) / 2) as i16)?;
+        }
+        writer.finalize()?;
+        Ok(())
+    }
+
     /// Milliseconds of `channel` that are louder than `dbfs` (100 ms windows) from `from_ms` on:
     /// where someone speaks, judged from the audio alone.
     pub fn loud_ms(&self, channel: usize, from_ms: u64, dbfs: f64) -> u64 {

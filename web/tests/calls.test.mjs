@@ -1,11 +1,11 @@
-// Call search (/calls) against the real server: a supervisor finds an uploaded recording by a word it contains, opens it (summary, channel roles, transcript), and sees the server's reason for a query it cannot read.
+// Call search (/calls) against the real server: a supervisor finds an uploaded recording by a word it contains, opens it (summary, channel roles, transcript, the kept audio and the timeline coloured by sentiment, a block of which seeks the audio and marks its line), and sees the server's reason for a query it cannot read.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, test } from "node:test";
-import { browserSuite, text } from "./helpers.mjs";
+import { STEP_TIMEOUT_MS, browserSuite, text } from "./helpers.mjs";
 import { nonce, openPage } from "./improve.mjs";
-import { CALL_TIMEOUT_MS, createToken, documentScreenshot, eventually } from "./staff.mjs";
+import { CALL_TIMEOUT_MS, api, createToken, documentScreenshot, eventually } from "./staff.mjs";
 
 /** A staged recording in which the customer asks to turn roaming on. */
 const RECORDING = new URL("../../../shared/data/speech/calls/call_04_roaming_activation.wav", import.meta.url);
@@ -78,7 +78,55 @@ describe("call search", () => {
     );
     await detail.getByTestId("call-metrics").waitFor();
 
+    // The timeline: a block per transcript line, each speaker's in its lane, and the rule hits pinned where they matched.
+    const timeline = detail.getByTestId("call-timeline");
+    await timeline.waitFor();
+    const blocks = timeline.getByTestId("timeline-segment");
+    assert.equal(await blocks.count(), await segments.count(), "a timeline block per transcript line");
+    for (const speaker of ["customer", "agent"]) {
+      const lane = timeline.locator(`[data-testid="timeline-lane"][data-speaker="${speaker}"]`);
+      assert.ok((await lane.getByTestId("timeline-segment").count()) >= 1, `the ${speaker} lane has a block`);
+    }
+    const { body: stored } = await api(suite.base, run.supervisor, `/v1/calls/${encodeURIComponent(run.report.call_id)}`);
+    assert.equal(typeof stored.audio_url, "string", "the test server keeps call audio");
+    const transcribed = new Set(stored.transcript.map((s) => s.seq));
+    assert.equal(
+      await timeline.getByTestId("timeline-hit").count(),
+      stored.rule_hits.filter((h) => transcribed.has(h.seq)).length,
+      "a marker per rule hit",
+    );
+
+    // The kept audio, fetched with the token, is playable: its length is known once loaded.
+    const audio = detail.getByTestId("call-audio");
+    await audio.waitFor();
+    await eventually(async () => {
+      const duration = await audio.evaluate((el) => el.duration);
+      assert.ok(Number.isFinite(duration) && duration > 10, `the audio's duration is ${duration}`);
+    }, STEP_TIMEOUT_MS);
+    await timeline.getByTestId("timeline-playhead").waitFor();
+    assert.equal(await detail.getByTestId("no-audio").count(), 0);
+
     await documentScreenshot(page, "call-search");
+
+    // A block (the longest after the start) seeks the audio to its segment and marks that transcript line.
+    const picked = await blocks.evaluateAll((els) =>
+      els
+        .map((e) => ({ seq: e.dataset.seq, start: Number(e.dataset.startMs), length: Number(e.dataset.endMs) - Number(e.dataset.startMs) }))
+        .filter((b) => b.start > 0)
+        .sort((a, b) => b.length - a.length)[0],
+    );
+    assert.ok(picked, "a block starts after the beginning of the call");
+    const block = timeline.locator(`[data-testid="timeline-segment"][data-seq="${picked.seq}"]`);
+    const startS = Number(await block.getAttribute("data-start-ms")) / 1000;
+    await block.click();
+    await eventually(async () => {
+      const at = await audio.evaluate((el) => el.currentTime);
+      assert.ok(Math.abs(at - startS) <= 0.5, `the audio is at ${at} s, the segment starts at ${startS} s`);
+    }, STEP_TIMEOUT_MS);
+    const line = detail.locator(`[data-testid="segment"][data-seq="${picked.seq}"]`);
+    await eventually(async () => assert.equal(await line.getAttribute("data-selected"), "true", "the clicked segment's line is highlighted"));
+    assert.equal(await detail.locator('[data-testid="segment"][data-selected="true"]').count(), 1);
+    assert.equal(await block.getAttribute("data-selected"), "true");
 
     // A query the server cannot read: its reason shows, not a stale list.
     await page.getByTestId("search-words").fill('"unclosed');

@@ -5,6 +5,7 @@
 //! to the 16 kHz that Whisper and the VAD expect, and [`Segmenter`] cuts a channel into utterances
 //! with a neural voice activity detector. No networking, no recognizer here.
 
+mod diarize;
 mod error;
 mod format;
 mod loudness;
@@ -13,6 +14,7 @@ pub mod riff;
 mod vad;
 mod wav;
 
+pub use diarize::{SpeakerTurn, diarize, split_speakers};
 pub use error::AudioError;
 pub use format::{AudioFormat, Encoding};
 pub use loudness::loudness_lufs;

@@ -80,6 +80,18 @@ pub struct BatchOutcome {
     pub total_time: Duration,
 }
 
+/// A mono recording as two channels, one per speaker (`audio::diarize`), off the runtime's
+/// threads.
+async fn diarized(rec: &switchboard_audio::Recording) -> Result<Vec<Vec<i16>>, CallError> {
+    let (samples, rate) = (rec.channels[0].clone(), rec.sample_rate);
+    tokio::task::spawn_blocking(move || {
+        let turns = switchboard_audio::diarize(&samples, rate);
+        switchboard_audio::split_speakers(&samples, rate, &turns)
+    })
+    .await
+    .map_err(|e| CallError::Invalid(format!("telling the speakers apart failed: {e}")))
+}
+
 /// How much audio one chunk carries into the recognizer.
 const CHUNK_MS: usize = 1_000;
 
@@ -89,7 +101,7 @@ impl CallService {
     /// `progress` hears how many ms of audio the recognizer has taken, of how many.
     pub async fn analyze(
         &self,
-        call: BatchCall,
+        mut call: BatchCall,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<BatchOutcome, CallError> {
         let channels = call.recording.channels.len();
@@ -102,6 +114,11 @@ impl CallService {
         if let Some(done) = self.finished(&call.call_id).await? {
             return Ok(done);
         }
+        if channels == 1 && call.roles == RolePolicy::Detect {
+            // Both parties on one channel: told apart first, each then analysed as a channel.
+            call.recording.channels = diarized(&call.recording).await?;
+        }
+        let channels = call.recording.channels.len();
         if self.store.delete_call(&call.call_id).await? {
             tracing::info!(call = %call.call_id, file = %call.file_name, "an unfinished analysis is redone");
         }

@@ -24,6 +24,13 @@ use crate::report_wire::{self, RoleView, SummaryView};
 use crate::wire::{Guess, MissedView};
 use crate::ws_feed::bus_feed;
 
+/// What a call id keeps unescaped in a URL path: letters, digits and `-_.~`.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// A call as the API shows it.
 #[derive(Debug, Serialize)]
 pub struct CallView {
@@ -238,7 +245,7 @@ pub async fn get_call(
         None => false,
     };
     let audio_url = kept.then(|| {
-        let id = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+        let id = percent_encoding::utf8_percent_encode(&id, PATH_SEGMENT);
         format!("/v1/calls/{id}/audio")
     });
     Ok(Json(CallDetail {

@@ -1,10 +1,10 @@
 //! What the overview adds up: per ended call, its figures and labels, written again whenever
-//! the call changes; and the sums over a date range, per day, agent and queue.
+//! the call changes (the sums are in `dashboard.rs`).
 
 use chrono::NaiveDate;
 
+use crate::Store;
 use crate::error::{Result, StoreError};
-use crate::{Store, sql_limit};
 
 /// Kinds of label a call carries into the overview.
 pub const FACT_LABEL_KINDS: [&str; 3] = ["category", "key_phrase", "missed_intent"];
@@ -76,7 +76,7 @@ impl FactTotals {
         mean(self.agent_sentiment_sum, self.agent_sentiment_calls)
     }
 
-    fn add(&mut self, o: &FactTotals) {
+    pub(crate) fn add(&mut self, o: &FactTotals) {
         self.calls += o.calls;
         self.duration_ms += o.duration_ms;
         self.agent_talk_ms += o.agent_talk_ms;
@@ -118,61 +118,7 @@ pub struct Dashboard {
     pub category_days: Vec<(NaiveDate, String, u64)>,
 }
 
-/// The summed columns of a group, keyed by what it was grouped on.
-type TotalsRow = (
-    Option<String>,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<f64>,
-    i64,
-    Option<f64>,
-    i64,
-);
-
-/// The sums of a [`TotalsRow`]; a macro so each grouping `concat!`s its own key onto it.
-macro_rules! totals_select {
-    ($key:literal) => {
-        concat!(
-            "SELECT ",
-            $key,
-            " AS k, COUNT(*), CAST(SUM(duration_ms) AS BIGINT), \
-             CAST(SUM(agent_talk_ms) AS BIGINT), CAST(SUM(customer_talk_ms) AS BIGINT), \
-             CAST(SUM(non_talk_ms) AS BIGINT), CAST(SUM(interruptions) AS BIGINT), \
-             SUM(customer_sentiment), COUNT(customer_sentiment), SUM(agent_sentiment), \
-             COUNT(agent_sentiment) FROM call_facts \
-             WHERE day >= $1 AND day <= $2 AND ($3 IS NULL OR agent_id = $3) \
-             AND ($4 IS NULL OR queue = $4) GROUP BY ",
-            $key
-        )
-    };
-}
-
-fn totals(
-    (key, calls, dur, at, ct, nt, int, cs, csn, ag, agn): TotalsRow,
-) -> (Option<String>, FactTotals) {
-    let n = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
-    (
-        key,
-        FactTotals {
-            calls: calls.max(0) as u64,
-            duration_ms: n(dur),
-            agent_talk_ms: n(at),
-            customer_talk_ms: n(ct),
-            non_talk_ms: n(nt),
-            interruptions: n(int),
-            customer_sentiment_sum: cs.unwrap_or(0.0),
-            customer_sentiment_calls: csn.max(0) as u64,
-            agent_sentiment_sum: ag.unwrap_or(0.0),
-            agent_sentiment_calls: agn.max(0) as u64,
-        },
-    )
-}
-
-fn day_text(d: NaiveDate) -> String {
+pub(crate) fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -252,128 +198,6 @@ impl Store {
             }
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// The overview of the calls in `q`'s range: totals, per day, per agent, per queue, and the
-    /// most frequent labels. `Invalid` for a backwards or too long range.
-    pub async fn dashboard(&self, q: &DashboardQuery) -> Result<Dashboard> {
-        let span = (q.to - q.from).num_days();
-        if span < 0 {
-            return Err(StoreError::Invalid(format!(
-                "the range ends ({}) before it starts ({})",
-                q.to, q.from
-            )));
-        }
-        if span >= MAX_DASHBOARD_DAYS {
-            return Err(StoreError::Invalid(format!(
-                "the range covers {} days; at most {MAX_DASHBOARD_DAYS}",
-                span + 1
-            )));
-        }
-        let (from, to) = (day_text(q.from), day_text(q.to));
-        let (agent, queue) = (q.agent_id.as_deref(), q.queue.as_deref());
-        let top = sql_limit(q.top);
-        let grouped = |rows: Vec<TotalsRow>| -> Vec<(Option<String>, FactTotals)> {
-            rows.into_iter().map(totals).collect()
-        };
-        let by_day: Vec<TotalsRow> = on_pool!(self, pool => sqlx::query_as(
-            concat!(totals_select!("day"), " ORDER BY k")
-        )
-        .bind(&from).bind(&to).bind(agent).bind(queue)
-        .fetch_all(pool)
-        .await)?;
-        let by_agent: Vec<TotalsRow> = on_pool!(self, pool => sqlx::query_as(
-            concat!(
-                totals_select!("agent_id"),
-                " ORDER BY COUNT(*) DESC, agent_id IS NULL, agent_id LIMIT $5"
-            )
-        )
-        .bind(&from).bind(&to).bind(agent).bind(queue).bind(top)
-        .fetch_all(pool)
-        .await)?;
-        let by_queue: Vec<TotalsRow> = on_pool!(self, pool => sqlx::query_as(
-            concat!(
-                totals_select!("queue"),
-                " ORDER BY COUNT(*) DESC, queue IS NULL, queue LIMIT $5"
-            )
-        )
-        .bind(&from).bind(&to).bind(agent).bind(queue).bind(top)
-        .fetch_all(pool)
-        .await)?;
-        let mut d = Dashboard::default();
-        for (day, t) in grouped(by_day) {
-            let day = day.unwrap_or_default();
-            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|e| crate::error::corrupt(format!("call_facts has day {day:?} ({e})")))?;
-            d.totals.add(&t);
-            d.days.push((day, t));
-        }
-        d.agents = grouped(by_agent);
-        d.queues = grouped(by_queue);
-        d.categories = self.top_labels("category", q, top).await?;
-        d.key_phrases = self.top_labels("key_phrase", q, top).await?;
-        d.missed_intents = self.top_labels("missed_intent", q, top).await?;
-        d.category_days = self.category_days(q, &d.categories).await?;
-        Ok(d)
-    }
-
-    async fn top_labels(
-        &self,
-        kind: &str,
-        q: &DashboardQuery,
-        top: i64,
-    ) -> Result<Vec<LabelCount>> {
-        let rows: Vec<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT label, COUNT(*) FROM call_fact_labels WHERE kind = $1 AND day >= $2 \
-             AND day <= $3 AND ($4 IS NULL OR agent_id = $4) AND ($5 IS NULL OR queue = $5) \
-             GROUP BY label ORDER BY COUNT(*) DESC, label LIMIT $6",
-        )
-        .bind(kind)
-        .bind(day_text(q.from))
-        .bind(day_text(q.to))
-        .bind(q.agent_id.as_deref())
-        .bind(q.queue.as_deref())
-        .bind(top)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(label, n)| LabelCount {
-                label,
-                calls: n.max(0) as u64,
-            })
-            .collect())
-    }
-
-    /// Calls per day of the listed categories (at most the five most frequent, for a chart).
-    async fn category_days(
-        &self,
-        q: &DashboardQuery,
-        listed: &[LabelCount],
-    ) -> Result<Vec<(NaiveDate, String, u64)>> {
-        let mut out = Vec::new();
-        for c in listed.iter().take(5) {
-            let rows: Vec<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT day, COUNT(*) FROM call_fact_labels WHERE kind = 'category' AND label = $1 \
-                 AND day >= $2 AND day <= $3 AND ($4 IS NULL OR agent_id = $4) \
-                 AND ($5 IS NULL OR queue = $5) GROUP BY day ORDER BY day",
-            )
-            .bind(&c.label)
-            .bind(day_text(q.from))
-            .bind(day_text(q.to))
-            .bind(q.agent_id.as_deref())
-            .bind(q.queue.as_deref())
-            .fetch_all(pool)
-            .await)?;
-            for (day, n) in rows {
-                let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|e| {
-                    crate::error::corrupt(format!("call_fact_labels has day {day:?} ({e})"))
-                })?;
-                out.push((date, c.label.clone(), n.max(0) as u64));
-            }
-        }
-        out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        Ok(out)
     }
 }
 

@@ -57,6 +57,7 @@ macro_rules! on_pool {
 mod audit;
 mod bots;
 mod calls;
+mod dashboard;
 mod error;
 mod facts;
 mod handoffs;

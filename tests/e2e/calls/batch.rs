@@ -332,6 +332,23 @@ async fn recordings_are_analysed_with_roles_detected_resumed_and_bad_files_refus
 
     let uploaded = report["call_id"].as_str().unwrap();
     super::overview::check(&server, &supervisor, &agent, &call_id, uploaded).await?;
+
+    // A mono mix: the two parties are told apart first, then each gets its role.
+    let mono = tempfile::tempdir()?;
+    let mixed = mono.path().join("mixed.wav");
+    StagedCall::load(CALL)?.write_mono_mix(&mixed)?;
+    let out = analyze(&server, &[&mixed.display().to_string(), "--json"])?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout)?;
+    let roles = &json["calls"][0]["roles"];
+    let mut found = vec![roles["0"]["role"].clone(), roles["1"]["role"].clone()];
+    found.sort_by_key(|r| r.to_string());
+    assert_eq!(found, ["agent", "customer"], "{roles:#}");
+    assert!(roles["0"]["detected"] == true && roles["1"]["detected"] == true);
+    for who in ["agent", "customer"] {
+        let talk = json["calls"][0]["talk_time_s"][who].as_f64().unwrap();
+        assert!(talk > 2.0, "{who} talked {talk} s of the mix");
+    }
     Ok(())
 }
 

@@ -5,7 +5,6 @@ import {
   highlightPieces,
   hitsCsv,
   parseSearch,
-  parseSearchCallDetail,
   roleSource,
   searchQuery,
   sentimentCue,
@@ -147,24 +146,6 @@ describe("parsing", () => {
     expect(hits[0].agent_id).toBeNull();
     expect(() => parseSearch({ hits: [{ ...hits[0], snippets: [{ speaker: "x", at_s: 0, fragment: "", highlights: [[1]] }] }] })).toThrow(ProtocolError);
     expect(() => parseSearch([])).toThrow(ProtocolError);
-  });
-
-  test("reads a call's summary and roles, channels in order", () => {
-    const call = parseSearchCallDetail({
-      id: "c1",
-      agent_id: "agent-7",
-      status: "completed",
-      started_at: "2026-12-07T10:00:00+00:00",
-      transcript: [{ seq: 0, channel: 0, speaker: "customer", start_ms: 0, end_ms: 900, text: "hi", confidence: 0.9, sentiment: { label: "neutral", score: 0, running: 0 } }],
-      categories: [],
-      summary: [{ part: "next_step", speaker: "agent", at_s: 30, text: "We will call back." }],
-      key_phrases: ["roaming"],
-      roles: { "10": { role: "agent", confidence: 1, detected: false }, "0": { role: "customer", confidence: 0.83, detected: true, loudness_lufs: -20.5 } },
-    });
-    expect(call.roles.map((r) => r.channel)).toEqual(["0", "10"]);
-    expect(call.roles[0].loudness_lufs).toBe(-20.5);
-    expect(call.summary[0].part).toBe("next_step");
-    expect(call.metrics).toBeNull();
   });
 });
 

@@ -1,8 +1,7 @@
-// Call search (`/calls`) without React: the form turned into a query string, the search and call-detail bodies read field by field, matched words split out of their UTF-8 byte ranges, and the results as CSV.
+// Call search (`/calls`) without React: the form turned into a query string, the search body read field by field, matched words split out of their UTF-8 byte ranges, and the results as CSV. The opened call is read by `parseCallDetail` (calls.ts), as on the agent and supervisor pages.
 
-import { type CallMetrics, type Sentiment, SENTIMENT_LABELS, parseCallMetrics } from "./calls";
 import { csvTable } from "./csv";
-import { type Json, ProtocolError, arr, num, obj, oneOf, optStr, str, strItem } from "./json";
+import { type Json, ProtocolError, arr, num, obj, optStr, str, strItem } from "./json";
 
 /** What the search form holds, as typed (empty means "no filter"). */
 export interface SearchForm {
@@ -203,100 +202,4 @@ export function roleSource(role: { detected: boolean; confidence: number }): str
   if (!role.detected) return "as labelled";
   const pct = Math.round(Math.max(0, Math.min(1, Number.isFinite(role.confidence) ? role.confidence : 0)) * 100);
   return `detected, ${pct} % sure`;
-}
-
-export const SUMMARY_PARTS = { reason: "Reason", action: "Action", next_step: "Next step" } as const;
-export type SummaryPart = keyof typeof SUMMARY_PARTS;
-
-export interface SummaryLine {
-  part: SummaryPart;
-  speaker: string;
-  at_s: number;
-  text: string;
-}
-
-export interface ChannelRole {
-  channel: string;
-  role: string;
-  confidence: number;
-  detected: boolean;
-  loudness_lufs: number | null;
-}
-
-/** A transcript line of the detail; the speaker is whatever role the channel has. */
-export interface DetailSegment {
-  seq: number;
-  speaker: string;
-  start_ms: number;
-  end_ms: number;
-  text: string;
-  sentiment: Sentiment | null;
-}
-
-/** `GET /v1/calls/{id}` as this page uses it. */
-export interface SearchCallDetail {
-  id: string;
-  agent_id: string | null;
-  status: string;
-  started_at: string;
-  transcript: DetailSegment[];
-  categories: string[];
-  metrics: CallMetrics | null;
-  summary: SummaryLine[];
-  key_phrases: string[];
-  roles: ChannelRole[];
-}
-
-function segSentiment(o: Json): Sentiment | null {
-  if (o.sentiment == null) return null;
-  const s = obj(o.sentiment, "sentiment");
-  return { label: oneOf(s, "label", SENTIMENT_LABELS), score: num(s, "score"), running: s.running == null ? 0 : num(s, "running") };
-}
-
-/** The call detail with its summary, key phrases and roles (ordered by channel number). */
-export function parseSearchCallDetail(value: unknown): SearchCallDetail {
-  const o = obj(value, "call");
-  const rolesObj = o.roles == null ? {} : obj(o.roles, "roles");
-  const roles = Object.entries(rolesObj)
-    .map(([channel, v]) => {
-      const r = obj(v, `roles.${channel}`);
-      return {
-        channel,
-        role: str(r, "role"),
-        confidence: num(r, "confidence"),
-        detected: r.detected === true,
-        loudness_lufs: optNum(r, "loudness_lufs"),
-      };
-    })
-    .sort((a, b) => Number(a.channel) - Number(b.channel));
-  return {
-    id: str(o, "id"),
-    agent_id: optStr(o, "agent_id"),
-    status: str(o, "status"),
-    started_at: str(o, "started_at"),
-    transcript: arr(o, "transcript", (v, k) => {
-      const s = obj(v, k);
-      return {
-        seq: num(s, "seq"),
-        speaker: str(s, "speaker"),
-        start_ms: num(s, "start_ms"),
-        end_ms: num(s, "end_ms"),
-        text: str(s, "text"),
-        sentiment: segSentiment(s),
-      };
-    }),
-    categories: arr(o, "categories", strItem, true),
-    metrics: parseCallMetrics(o.metrics),
-    summary: arr(
-      o,
-      "summary",
-      (v, k) => {
-        const s = obj(v, k);
-        return { part: oneOf(s, "part", Object.keys(SUMMARY_PARTS) as SummaryPart[]), speaker: str(s, "speaker"), at_s: num(s, "at_s"), text: str(s, "text") };
-      },
-      true,
-    ),
-    key_phrases: arr(o, "key_phrases", strItem, true),
-    roles,
-  };
 }

@@ -38,6 +38,7 @@ const detail = (over: Partial<CallDetail> = {}): CallDetail => ({
   from_number: "+15550100",
   to_number: "+15550199",
   agent_id: "agent-7",
+  queue: null,
   status: "live",
   started_at: "2025-05-01T10:00:00Z",
   ended_at: null,
@@ -49,6 +50,10 @@ const detail = (over: Partial<CallDetail> = {}): CallDetail => ({
   suggestions: [],
   missed: [],
   metrics: null,
+  summary: [],
+  key_phrases: [],
+  roles: [],
+  audio_url: null,
   ...over,
 });
 
@@ -260,7 +265,7 @@ describe("calls reducer", () => {
     const listed = reduceCalls(initialCallsState(), {
       type: "listed",
       calls: [
-        { id: "c1", source: "lca", from_number: "+1", to_number: null, agent_id: "agent-7", status: "live", started_at: "2025-05-01T10:00:00Z", ended_at: null, audio_ms: 0, segments: 0 },
+        { id: "c1", source: "lca", from_number: "+1", to_number: null, agent_id: "agent-7", queue: null, status: "live", started_at: "2025-05-01T10:00:00Z", ended_at: null, audio_ms: 0, segments: 0 },
       ],
     });
     expect(listed.calls.c1).toMatchObject({ status: "live", startedAt: T0 });

@@ -50,6 +50,7 @@ describe("REST shapes", () => {
         from_number: "+15550100",
         to_number: "+15550199",
         agent_id: "agent-7",
+        queue: null,
         status: "live",
         started_at: "2025-05-01T10:00:00+00:00",
         ended_at: null,
@@ -57,6 +58,7 @@ describe("REST shapes", () => {
         segments: 1,
       },
     ]);
+    expect(parseCallList([{ ...call, queue: "billing" }])[0].queue).toBe("billing");
     expect(parseMe({ name: "agent-7", role: "agent" })).toEqual({ name: "agent-7", role: "agent" });
     expect(() => parseCallList({})).toThrow(new ProtocolError("the call list must be an array"));
   });
@@ -123,6 +125,36 @@ describe("REST shapes", () => {
       new ProtocolError('field "by" must be one of customer, agent, not "bot"'),
     );
     expect(() => parseCallMetrics({ ...metrics, talk_time_s: { agent: "2" } })).toThrow(new ProtocolError('field "agent" must be a number'));
+  });
+
+  test("reads what the call search shows: summary, key phrases, roles (channels in order), queue and kept audio", () => {
+    const base = { ...call, status: "completed", transcript: [], categories: [], rule_hits: [], suggestions: [], missed: [] };
+    const detail = parseCallDetail({
+      ...base,
+      queue: "roaming",
+      transcript: [{ seq: 0, channel: 0, speaker: "customer", start_ms: 0, end_ms: 900, text: "hi", confidence: 0.9, redactions: [], sentiment: { label: "neutral", score: 0, running: 0 }, key_phrases: [] }],
+      summary: [{ part: "next_step", speaker: "agent", at_s: 30, text: "We will call back." }],
+      key_phrases: ["roaming"],
+      roles: { "10": { role: "agent", confidence: 1, detected: false }, "0": { role: "customer", confidence: 0.83, detected: true, loudness_lufs: -20.5 } },
+      audio_url: "/v1/calls/c1/audio",
+    });
+    expect(detail.roles.map((r) => r.channel)).toEqual(["0", "10"]);
+    expect(detail.roles[0]).toEqual({ channel: "0", role: "customer", confidence: 0.83, detected: true, loudness_lufs: -20.5 });
+    expect(detail.roles[1].loudness_lufs).toBeNull();
+    expect(detail.summary).toEqual([{ part: "next_step", speaker: "agent", at_s: 30, text: "We will call back." }]);
+    expect(detail.key_phrases).toEqual(["roaming"]);
+    expect(detail.queue).toBe("roaming");
+    expect(detail.audio_url).toBe("/v1/calls/c1/audio");
+    expect(detail.transcript[0].sentiment).toEqual({ label: "neutral", score: 0, running: 0 });
+
+    // Older servers, or no audio kept: empty lists and nulls, not errors.
+    const bare = parseCallDetail({ ...base, audio_url: null });
+    expect([bare.summary, bare.key_phrases, bare.roles, bare.queue, bare.audio_url, bare.metrics]).toEqual([[], [], [], null, null, null]);
+    expect(() => parseCallDetail({ ...base, summary: [{ part: "why", speaker: "agent", at_s: 1, text: "t" }] })).toThrow(
+      new ProtocolError('field "part" must be one of reason, action, next_step, not "why"'),
+    );
+    expect(() => parseCallDetail({ ...base, roles: { "0": { role: "customer" } } })).toThrow(new ProtocolError('field "confidence" must be a number'));
+    expect(() => parseCallDetail({ ...base, audio_url: 7 })).toThrow(new ProtocolError('field "audio_url" must be a string'));
   });
 
   test("reads the feedback endpoint's answer", () => {

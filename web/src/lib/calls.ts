@@ -45,6 +45,8 @@ export interface CallSummary {
   from_number: string | null;
   to_number: string | null;
   agent_id: string | null;
+  /** The queue the call came in through; null when none was given (and from older servers). */
+  queue: string | null;
   status: CallStatus;
   started_at: string;
   ended_at: string | null;
@@ -135,6 +137,29 @@ export interface CallMetrics {
   sentiment_trend: PerSpeaker<number | null>;
 }
 
+/** The parts of a call's extractive summary, with the heading each is shown under. */
+export const SUMMARY_PARTS = { reason: "Reason", action: "Action", next_step: "Next step" } as const;
+export type SummaryPart = keyof typeof SUMMARY_PARTS;
+
+/** A sentence of the summary, verbatim from the transcript. */
+export interface SummaryLine {
+  part: SummaryPart;
+  speaker: string;
+  at_s: number;
+  text: string;
+}
+
+/** One channel's role: as given, or detected from the words with how sure. */
+export interface ChannelRole {
+  /** The channel index, as the server keys it ("0", "1"). */
+  channel: string;
+  role: string;
+  confidence: number;
+  detected: boolean;
+  /** Integrated loudness, when the recording was kept long enough to measure it. */
+  loudness_lufs: number | null;
+}
+
 /** `GET /v1/calls/{id}`: the call, its transcript so far and what the rules and the bot made of it. */
 export interface CallDetail extends CallSummary {
   transcript: Segment[];
@@ -144,6 +169,14 @@ export interface CallDetail extends CallSummary {
   missed: Missed[];
   /** Null from servers older than the metrics. */
   metrics: CallMetrics | null;
+  /** Why they called, what was done, what happens next; empty when too little was said (or from older servers). */
+  summary: SummaryLine[];
+  /** The call's topics. */
+  key_phrases: string[];
+  /** Each channel's role, ordered by channel number. */
+  roles: ChannelRole[];
+  /** The path of the call's kept audio (`GET` it with the token for a WAV); null when none is kept. */
+  audio_url: string | null;
 }
 
 /** Whom a staff token speaks for (`GET /v1/me`). */
@@ -298,6 +331,7 @@ export function parseCallSummary(value: unknown): CallSummary {
     from_number: optStr(o, "from_number"),
     to_number: optStr(o, "to_number"),
     agent_id: optStr(o, "agent_id"),
+    queue: optStr(o, "queue"),
     status: oneOf(o, "status", CALL_STATUSES),
     started_at: str(o, "started_at"),
     ended_at: optStr(o, "ended_at"),
@@ -312,7 +346,34 @@ export function parseCallList(value: unknown): CallSummary[] {
   return value.map(parseCallSummary);
 }
 
-/** The body of `GET /v1/calls/{id}`. */
+function summaryLine(value: unknown, key: string): SummaryLine {
+  const s = obj(value, key);
+  return {
+    part: oneOf(s, "part", Object.keys(SUMMARY_PARTS) as SummaryPart[]),
+    speaker: str(s, "speaker"),
+    at_s: num(s, "at_s"),
+    text: str(s, "text"),
+  };
+}
+
+/** The `roles` object (keyed by channel index) as a list ordered by channel number. */
+function channelRoles(value: unknown): ChannelRole[] {
+  if (value == null) return [];
+  return Object.entries(obj(value, "roles"))
+    .map(([channel, v]) => {
+      const r = obj(v, `roles.${channel}`);
+      return {
+        channel,
+        role: str(r, "role"),
+        confidence: num(r, "confidence"),
+        detected: r.detected === true,
+        loudness_lufs: optNum(r, "loudness_lufs"),
+      };
+    })
+    .sort((a, b) => Number(a.channel) - Number(b.channel));
+}
+
+/** The body of `GET /v1/calls/{id}`, for the agent and supervisor workspaces and the call search alike. */
 export function parseCallDetail(value: unknown): CallDetail {
   const o = obj(value, "call");
   return {
@@ -323,6 +384,10 @@ export function parseCallDetail(value: unknown): CallDetail {
     suggestions: arr(o, "suggestions", parseSuggestion, true),
     missed: arr(o, "missed", (v, k) => missedFields(obj(v, k)), true),
     metrics: parseCallMetrics(o.metrics),
+    summary: arr(o, "summary", summaryLine, true),
+    key_phrases: arr(o, "key_phrases", strItem, true),
+    roles: channelRoles(o.roles),
+    audio_url: optStr(o, "audio_url"),
   };
 }
 

@@ -39,6 +39,32 @@ describe("StaffApi", () => {
     await expect(api.getCall("nowhere")).rejects.toMatchObject({ status: 0, code: "network" });
   });
 
+  test("fetches a call's audio with the token, and a 404's reason when none is kept", async () => {
+    const calls: { url: string; init?: RequestInit }[] = [];
+    const wav = new Uint8Array([82, 73, 70, 70, 0, 0]);
+    const fetchFn = async (url: string, init?: RequestInit) => {
+      calls.push({ url, init });
+      if (url === "/v1/calls/c1/audio") return new Response(wav, { status: 200, headers: { "content-type": "audio/wav" } });
+      if (url === "/v1/calls/c2/audio") {
+        const error = { error: { code: "not_found", message: 'no audio is kept for call "c2": recording retention is off' } };
+        return new Response(JSON.stringify(error), { status: 404, headers: { "content-type": "application/json" } });
+      }
+      return new Response("gateway down", { status: 502 });
+    };
+    const api = new StaffApi("secret", fetchFn);
+    const blob = await api.callAudio("/v1/calls/c1/audio");
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(wav);
+    expect((calls[0].init?.headers as Record<string, string>).Authorization).toBe("Bearer secret");
+    await expect(api.callAudio("/v1/calls/c2/audio")).rejects.toEqual(
+      new ApiError(404, "not_found", 'no audio is kept for call "c2": recording retention is off'),
+    );
+    await expect(api.callAudio("/v1/calls/c3/audio")).rejects.toEqual(new ApiError(502, "http_502", "HTTP 502"));
+    // Only paths on this server get the token.
+    await expect(api.callAudio("https://elsewhere.example/a.wav")).rejects.toMatchObject({ code: "bad_path" });
+    await expect(api.callAudio("//elsewhere.example/a.wav")).rejects.toMatchObject({ code: "bad_path" });
+    expect(calls).toHaveLength(3);
+  });
+
   test("takes a chat, writes in it and closes it; a take someone else won is a 409 with their name", async () => {
     const handoff = { session_id: "s 1", bot: "banking", state: "with_agent", agent_id: "agent-7", reason: "no_match", since: "2025-05-01T10:00:05Z", started_at: "2025-05-01T10:00:00Z" };
     const turn = { speaker: "agent", agent_id: "agent-7", text: "Hello", source: null, intent: null, confidence: null, document_id: null, latency_ms: null, at: "2025-05-01T10:00:06Z" };

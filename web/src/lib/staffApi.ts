@@ -11,7 +11,7 @@ import {
   parseMe,
   parseSuggestion,
 } from "./calls";
-import { type SearchCallDetail, type SearchHit, parseSearch, parseSearchCallDetail } from "./callSearch";
+import { type SearchHit, parseSearch } from "./callSearch";
 import { type Dashboard, parseDashboard } from "./dashboard";
 import {
   type ChatTurn,
@@ -121,9 +121,29 @@ export class StaffApi {
     return parseDashboard(await this.request(`/v1/calls/dashboard${query ? `?${query}` : ""}`));
   }
 
-  /** A call with its summary, key phrases and channel roles, for the call search page. */
-  async getCallReport(id: string): Promise<SearchCallDetail> {
-    return parseSearchCallDetail(await this.request(`/v1/calls/${encodeURIComponent(id)}`));
+  /**
+   * A call's kept audio (the detail's `audio_url`, a path on this server) as a WAV blob, fetched
+   * with the token since an `<audio src>` cannot send it; a 404 carries the server's reason.
+   */
+  async callAudio(path: string, signal?: AbortSignal): Promise<Blob> {
+    if (!path.startsWith("/") || path.startsWith("//")) throw new ApiError(0, "bad_path", `not a path on this server: ${path}`);
+    let response: Response;
+    try {
+      response = await this.fetchFn(path, { headers: { Authorization: `Bearer ${this.token}`, Accept: "audio/wav" }, signal });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new ApiError(0, "network", `The server cannot be reached (${String(err)}).`);
+    }
+    if (!response.ok) {
+      let body: unknown = null;
+      try {
+        body = await response.json();
+      } catch {
+        // not JSON: the status speaks for itself
+      }
+      throw apiErrorOf(response.status, body);
+    }
+    return response.blob();
   }
 
   async sendFeedback(callId: string, suggestionId: string, feedback: Feedback): Promise<Suggestion> {

@@ -1,18 +1,51 @@
-// One call opened from the search: summary, each channel's role, key phrases, metrics and the transcript.
+// One call opened from the search: its audio and a timeline coloured by sentiment, summary, each channel's role, key phrases, metrics and the transcript.
 
+import { type RefObject, useMemo, useRef, useState } from "react";
 import { CallMetricsPanel } from "../../components/CallMetricsPanel";
 import { useLoad } from "../../components/useLoad";
 import { formatSeconds } from "../../lib/callMetrics";
-import { SUMMARY_PARTS, roleSource } from "../../lib/callSearch";
+import { roleSource } from "../../lib/callSearch";
 import { formatDuration } from "../../lib/callViews";
+import { type CallDetail, SUMMARY_PARTS } from "../../lib/calls";
 import { when } from "../../lib/reports";
 import type { StaffApi } from "../../lib/staffApi";
+import { activeSeqs, buildTimeline, centredScrollTop, pageScrollDelta, playheadPercent, seekSeconds, timelineDuration } from "../../lib/timeline";
+import { CallTimeline } from "./CallTimeline";
+import { type CallAudio, useCallAudio, usePlayback } from "./useCallAudio";
 
 const capitalised = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
 export function CallDetailView({ api, id, onClose }: { api: StaffApi; id: string; onClose: () => void }) {
-  const loaded = useLoad(() => api.getCallReport(id), id);
+  const loaded = useLoad(() => api.getCall(id), id);
   const call = loaded.data;
+  const audio = useCallAudio(api, call?.audio_url ?? null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const playback = usePlayback(audioRef, audio.state === "ready" ? audio.src : null);
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
+  const transcriptRef = useRef<HTMLOListElement>(null);
+  const playbackRef = useRef<HTMLElement>(null);
+
+  const select = (seq: number, startMs: number) => {
+    setSelectedSeq(seq);
+    const el = audioRef.current;
+    if (el && audio.state === "ready") el.currentTime = seekSeconds({ startMs });
+    bringIntoView(seq);
+  };
+
+  /** Scrolls the transcript to the line, and the page only if the line is out of sight (below the sticky player). */
+  const bringIntoView = (seq: number) => {
+    const list = transcriptRef.current;
+    const line = list?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    if (!list || !line) return;
+    list.scrollTop = centredScrollTop(line.offsetTop, line.offsetHeight, list.clientHeight);
+    const sticky = playbackRef.current;
+    const stickyBottom = sticky && getComputedStyle(sticky).position === "sticky" ? sticky.getBoundingClientRect().bottom : 0;
+    const rect = line.getBoundingClientRect();
+    const delta = pageScrollDelta({ top: rect.top, bottom: rect.bottom }, { top: Math.max(0, stickyBottom), bottom: window.innerHeight });
+    if (delta !== 0) window.scrollBy({ top: delta, behavior: "smooth" });
+  };
+
+  const playing = audio.state === "ready" && (playback.playing || playback.currentS > 0) && call ? activeSeqs(call.transcript, playback.currentS * 1000) : [];
   return (
     <section className="cs-detail" aria-label="Call" data-testid="call-detail" data-call-id={id}>
       <div className="st-card cs-detail-head">
@@ -32,7 +65,8 @@ export function CallDetailView({ api, id, onClose }: { api: StaffApi; id: string
         )}
         {call && (
           <p className="st-muted st-small">
-            {when(call.started_at)} · agent {call.agent_id ?? "—"} · {call.status}
+            {when(call.started_at)} · agent {call.agent_id ?? "—"}
+            {call.queue && <> · queue {call.queue}</>} · {call.status}
             {call.categories.length > 0 && (
               <span className="st-chips st-chips-tight cs-inline-chips">
                 {call.categories.map((c) => (
@@ -47,6 +81,17 @@ export function CallDetailView({ api, id, onClose }: { api: StaffApi; id: string
       </div>
       {call && (
         <>
+          <Playback
+            call={call}
+            audio={audio}
+            audioRef={audioRef}
+            sectionRef={playbackRef}
+            durationS={playback.durationS}
+            playheadS={audio.state === "ready" ? playback.currentS : null}
+            selectedSeq={selectedSeq}
+            playingSeqs={playing}
+            onSelect={select}
+          />
           <section className="st-card" aria-label="Summary" data-testid="call-summary">
             <h3 className="st-section-title">Summary</h3>
             {call.summary.length === 0 ? (
@@ -100,14 +145,17 @@ export function CallDetailView({ api, id, onClose }: { api: StaffApi; id: string
           <section className="st-card" aria-label="Transcript">
             <h3 className="st-section-title">Transcript</h3>
             {call.transcript.length === 0 && <p className="st-muted st-small">Nothing was transcribed.</p>}
-            <ol className="st-transcript cs-transcript" data-testid="transcript">
+            <ol className="st-transcript cs-transcript" data-testid="transcript" ref={transcriptRef}>
               {call.transcript.map((s) => (
                 <li
                   key={s.seq}
-                  className={`st-seg st-seg-${s.speaker}`}
+                  className={`st-seg st-seg-${s.speaker}${s.seq === selectedSeq ? " cs-seg-selected" : ""}${playing.includes(s.seq) ? " cs-seg-playing" : ""}`}
                   data-testid="segment"
+                  data-seq={s.seq}
                   data-speaker={s.speaker}
                   data-sentiment={s.sentiment?.label}
+                  data-selected={s.seq === selectedSeq || undefined}
+                  aria-current={s.seq === selectedSeq ? "true" : undefined}
                 >
                   <div className="st-seg-meta">
                     <span className="st-speaker">{capitalised(s.speaker)}</span>
@@ -128,6 +176,67 @@ export function CallDetailView({ api, id, onClose }: { api: StaffApi; id: string
             </ol>
           </section>
         </>
+      )}
+    </section>
+  );
+}
+
+/** The call's audio (fetched with the token) above its timeline; sticks to the top while the transcript scrolls by. */
+function Playback({
+  call,
+  audio,
+  audioRef,
+  sectionRef,
+  durationS,
+  playheadS,
+  selectedSeq,
+  playingSeqs,
+  onSelect,
+}: {
+  call: CallDetail;
+  audio: CallAudio;
+  audioRef: RefObject<HTMLAudioElement | null>;
+  sectionRef: RefObject<HTMLElement | null>;
+  durationS: number | null;
+  /** Null without audio: no playhead. */
+  playheadS: number | null;
+  selectedSeq: number | null;
+  playingSeqs: readonly number[];
+  onSelect: (seq: number, startMs: number) => void;
+}) {
+  const timeline = useMemo(() => {
+    const duration = timelineDuration(call.transcript, [call.metrics ? call.metrics.duration_s * 1000 : null, call.audio_ms, durationS === null ? null : durationS * 1000]);
+    return buildTimeline(call.transcript, call.rule_hits, duration);
+  }, [call, durationS]);
+  return (
+    <section className="st-card cs-playback" aria-label="Playback" data-testid="call-playback" ref={sectionRef}>
+      <h3 className="st-section-title">Audio and timeline</h3>
+      {audio.state === "none" && (
+        <p className="st-muted st-small" data-testid="no-audio">
+          Audio not kept (recording retention is off); the transcript is stored.
+        </p>
+      )}
+      {audio.state === "loading" && (
+        <p className="st-muted st-small" role="status" data-testid="audio-loading">
+          Loading audio…
+        </p>
+      )}
+      {audio.state === "error" && (
+        <p className="st-error st-small" role="alert" data-testid="audio-error">
+          Could not load the audio: {audio.message}
+        </p>
+      )}
+      {audio.state === "ready" && <audio className="cs-audio" controls preload="auto" src={audio.src} ref={audioRef} data-testid="call-audio" />}
+      {call.transcript.length === 0 ? (
+        <p className="st-muted st-small">Nothing was transcribed, so there is no timeline.</p>
+      ) : (
+        <CallTimeline
+          timeline={timeline}
+          playheadPercent={playheadS === null ? null : playheadPercent(playheadS, timeline.durationMs)}
+          selectedSeq={selectedSeq}
+          playingSeqs={playingSeqs}
+          onSelect={onSelect}
+        />
       )}
     </section>
   );
