@@ -1,7 +1,8 @@
-//! The overview's sums over a date range. Two scans, each along its covering index: the
-//! figures grouped by day, agent and queue (folded here into days, agents, queues and totals),
-//! and the labels grouped by kind, day and label (folded into the top labels and the daily
-//! counts of the top categories). Groups number in the thousands even for 100,000 calls.
+//! The overview's sums over a date range, read from the running sums `rollup.rs` keeps: per
+//! day, agent and queue (grouped here by each), and per kind, day and label (folded into the top
+//! labels and the daily counts of the top categories). The labels of one agent's or queue's
+//! calls come from the calls' labels through their indexes. Rows read number in the thousands
+//! even for 100,000 calls.
 
 use std::collections::HashMap;
 
@@ -16,42 +17,74 @@ use crate::facts::{
 /// Categories whose calls per day are listed (for a chart).
 const CHARTED_CATEGORIES: usize = 5;
 
-/// Sums of one (day, agent, queue) group.
-type FactRow = (
+/// Sums of one group of the running sums, keyed by what it was grouped on.
+type GroupRow = (
     String,
-    Option<String>,
-    Option<String>,
-    i64,
+    Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<f64>,
-    i64,
+    Option<i64>,
     Option<f64>,
-    i64,
+    Option<i64>,
 );
+
+/// The sums over the running sums in a range, grouped by `$key`; a macro so each grouping
+/// `concat!`s its key onto one query.
+macro_rules! groups_select {
+    ($key:literal) => {
+        concat!(
+            "SELECT ",
+            $key,
+            ", CAST(SUM(calls) AS BIGINT), CAST(SUM(duration_ms) AS BIGINT), \
+             CAST(SUM(agent_talk_ms) AS BIGINT), CAST(SUM(customer_talk_ms) AS BIGINT), \
+             CAST(SUM(non_talk_ms) AS BIGINT), CAST(SUM(interruptions) AS BIGINT), \
+             SUM(customer_sentiment_sum), CAST(SUM(customer_sentiment_calls) AS BIGINT), \
+             SUM(agent_sentiment_sum), CAST(SUM(agent_sentiment_calls) AS BIGINT) \
+             FROM call_fact_groups WHERE day >= $1 AND day <= $2 \
+             AND ($3 IS NULL OR agent_key = $3) AND ($4 IS NULL OR queue_key = $4) GROUP BY ",
+            $key
+        )
+    };
+}
+
+/// Labels per kind, day and label of the calls of one agent, one queue, or both.
+const AGENT_LABELS: &str = "SELECT kind, day, label, COUNT(*) FROM call_fact_labels \
+     WHERE agent_id = $3 AND kind IN ('category', 'key_phrase', 'missed_intent') \
+     AND day >= $1 AND day <= $2 AND ($4 IS NULL OR queue = $4) GROUP BY kind, day, label";
+const QUEUE_LABELS: &str = "SELECT kind, day, label, COUNT(*) FROM call_fact_labels \
+     WHERE queue = $4 AND kind IN ('category', 'key_phrase', 'missed_intent') \
+     AND day >= $1 AND day <= $2 AND ($3 IS NULL OR agent_id = $3) GROUP BY kind, day, label";
+const ALL_LABELS: &str = "SELECT kind, day, label, calls FROM call_label_days \
+     WHERE kind IN ('category', 'key_phrase', 'missed_intent') AND day >= $1 AND day <= $2 \
+     AND ($3 IS NULL OR $3 = '') AND ($4 IS NULL OR $4 = '')";
 
 fn date(day: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .map_err(|e| corrupt(format!("the overview has day {day:?} ({e})")))
 }
 
-fn totals(r: &FactRow) -> FactTotals {
+fn totals(r: &GroupRow) -> (Option<String>, FactTotals) {
     let n = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
-    FactTotals {
-        calls: r.3.max(0) as u64,
-        duration_ms: n(r.4),
-        agent_talk_ms: n(r.5),
-        customer_talk_ms: n(r.6),
-        non_talk_ms: n(r.7),
-        interruptions: n(r.8),
-        customer_sentiment_sum: r.9.unwrap_or(0.0),
-        customer_sentiment_calls: r.10.max(0) as u64,
-        agent_sentiment_sum: r.11.unwrap_or(0.0),
-        agent_sentiment_calls: r.12.max(0) as u64,
-    }
+    let key = (!r.0.is_empty()).then(|| r.0.clone());
+    (
+        key,
+        FactTotals {
+            calls: n(r.1),
+            duration_ms: n(r.2),
+            agent_talk_ms: n(r.3),
+            customer_talk_ms: n(r.4),
+            non_talk_ms: n(r.5),
+            interruptions: n(r.6),
+            customer_sentiment_sum: r.7.unwrap_or(0.0),
+            customer_sentiment_calls: n(r.8),
+            agent_sentiment_sum: r.9.unwrap_or(0.0),
+            agent_sentiment_calls: n(r.10),
+        },
+    )
 }
 
 /// Busiest first, then by name, calls with no name last; at most `top`.
@@ -90,44 +123,41 @@ impl Store {
         let (from, to) = (day_text(q.from), day_text(q.to));
         let (agent, queue) = (q.agent_id.as_deref(), q.queue.as_deref());
         let top = q.top as usize;
-        let facts: Vec<FactRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT day, agent_id, queue, COUNT(*), CAST(SUM(duration_ms) AS BIGINT), \
-             CAST(SUM(agent_talk_ms) AS BIGINT), CAST(SUM(customer_talk_ms) AS BIGINT), \
-             CAST(SUM(non_talk_ms) AS BIGINT), CAST(SUM(interruptions) AS BIGINT), \
-             SUM(customer_sentiment), COUNT(customer_sentiment), SUM(agent_sentiment), \
-             COUNT(agent_sentiment) FROM call_facts \
-             WHERE day >= $1 AND day <= $2 AND ($3 IS NULL OR agent_id = $3) \
-             AND ($4 IS NULL OR queue = $4) GROUP BY day, agent_id, queue",
+        let by = |rows: Vec<GroupRow>| -> HashMap<Option<String>, FactTotals> {
+            rows.iter().map(totals).collect()
+        };
+        let by_day: Vec<GroupRow> = on_pool!(self, pool => sqlx::query_as(groups_select!("day"))
+            .bind(&from).bind(&to).bind(agent).bind(queue)
+            .fetch_all(pool)
+            .await)?;
+        let by_agent: Vec<GroupRow> = on_pool!(self, pool => sqlx::query_as(
+            groups_select!("agent_key")
         )
-        .bind(&from)
-        .bind(&to)
-        .bind(agent)
-        .bind(queue)
+        .bind(&from).bind(&to).bind(agent).bind(queue)
+        .fetch_all(pool)
+        .await)?;
+        let by_queue: Vec<GroupRow> = on_pool!(self, pool => sqlx::query_as(
+            groups_select!("queue_key")
+        )
+        .bind(&from).bind(&to).bind(agent).bind(queue)
         .fetch_all(pool)
         .await)?;
         let mut d = Dashboard::default();
-        let mut days: HashMap<String, FactTotals> = HashMap::new();
-        let mut agents: HashMap<Option<String>, FactTotals> = HashMap::new();
-        let mut queues: HashMap<Option<String>, FactTotals> = HashMap::new();
-        for row in &facts {
-            let t = totals(row);
+        for (day, t) in by(by_day) {
             d.totals.add(&t);
-            days.entry(row.0.clone()).or_default().add(&t);
-            agents.entry(row.1.clone()).or_default().add(&t);
-            queues.entry(row.2.clone()).or_default().add(&t);
-        }
-        for (day, t) in days {
-            d.days.push((date(&day)?, t));
+            d.days.push((date(&day.unwrap_or_default())?, t));
         }
         d.days.sort_by_key(|(day, _)| *day);
-        d.agents = ranked(agents, top);
-        d.queues = ranked(queues, top);
+        d.agents = ranked(by(by_agent), top);
+        d.queues = ranked(by(by_queue), top);
 
+        let labels_sql = match (agent, queue) {
+            (Some(_), _) => AGENT_LABELS,
+            (None, Some(_)) => QUEUE_LABELS,
+            (None, None) => ALL_LABELS,
+        };
         let labels: Vec<(String, String, String, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT kind, day, label, COUNT(*) FROM call_fact_labels \
-             WHERE kind IN ('category', 'key_phrase', 'missed_intent') AND day >= $1 \
-             AND day <= $2 AND ($3 IS NULL OR agent_id = $3) AND ($4 IS NULL OR queue = $4) \
-             GROUP BY kind, day, label",
+            labels_sql
         )
         .bind(&from)
         .bind(&to)

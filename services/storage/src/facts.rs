@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use crate::Store;
 use crate::error::{Result, StoreError};
+use crate::rollup::Contribution;
 
 /// Kinds of label a call carries into the overview.
 pub const FACT_LABEL_KINDS: [&str; 3] = ["category", "key_phrase", "missed_intent"];
@@ -146,8 +147,24 @@ impl Store {
             i64::from(f.interruptions),
             sql_u64("overlap_ms", f.overlap_ms)?,
         ];
+        let adding = Contribution {
+            day: day.clone(),
+            agent_key: f.agent_id.clone().unwrap_or_default(),
+            queue_key: f.queue.clone().unwrap_or_default(),
+            sums: [1, nums[0], nums[1], nums[2], nums[3], nums[5]],
+            customer_sentiment: f.customer_sentiment,
+            agent_sentiment: f.agent_sentiment,
+            labels: labels
+                .iter()
+                .map(|(k, l)| (k.to_string(), l.to_string()))
+                .collect(),
+            sign: 1,
+        };
         let result: std::result::Result<(), sqlx::Error> = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
+            if let Some(old) = stored_contribution!(tx, &f.call_id).await? {
+                apply_contribution!(tx, &old).await?;
+            }
             // Labels hang off the facts row, so this clears the old labels too.
             sqlx::query("DELETE FROM call_facts WHERE call_id = $1")
                 .bind(&f.call_id)
@@ -188,6 +205,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            apply_contribution!(tx, &adding).await?;
             tx.commit().await
         }
         .await);

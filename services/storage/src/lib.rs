@@ -54,6 +54,9 @@ macro_rules! on_pool {
     };
 }
 
+#[macro_use]
+mod rollup;
+
 mod audit;
 mod bots;
 mod calls;

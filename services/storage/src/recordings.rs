@@ -112,12 +112,22 @@ impl Store {
     /// utterances, recording): an analysis a crash interrupted is redone from the start.
     /// `false` when there was no such call.
     pub async fn delete_call(&self, call_id: &str) -> Result<bool> {
-        let deleted = on_pool!(self, pool => sqlx::query("DELETE FROM calls WHERE id = $1")
-            .bind(call_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(deleted > 0)
+        let deleted: std::result::Result<u64, sqlx::Error> = on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            // The overview's sums lose what the call added to them.
+            if let Some(old) = stored_contribution!(tx, call_id).await? {
+                apply_contribution!(tx, &old).await?;
+            }
+            let n = sqlx::query("DELETE FROM calls WHERE id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(n)
+        }
+        .await);
+        Ok(deleted? > 0)
     }
 }
 

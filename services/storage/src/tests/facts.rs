@@ -115,17 +115,26 @@ pub(super) async fn dashboard_sums_days_agents_queues_and_labels(ctx: Ctx) {
     assert_eq!(d.totals.calls, 2);
     assert_eq!(d.categories, [count("billing", 2), count("escalation", 1)]);
 
+    let billing = DashboardQuery {
+        queue: Some("billing".to_owned()),
+        ..query(1, 30)
+    };
+    let d = ctx.store.dashboard(&billing).await.unwrap();
+    assert_eq!(d.totals.calls, 2);
+    assert_eq!(d.categories, [count("billing", 2)]);
+    assert_eq!(d.missed_intents, []);
+
     // A deleted call leaves the overview with it.
     assert!(ctx.store.delete_call("F1").await.unwrap());
-    assert_eq!(
-        ctx.store
-            .dashboard(&query(1, 8))
-            .await
-            .unwrap()
-            .totals
-            .calls,
-        2
-    );
+    let d = ctx.store.dashboard(&query(1, 8)).await.unwrap();
+    assert_eq!(d.totals.calls, 2);
+    assert_eq!(d.categories, [count("billing", 2), count("escalation", 1)]);
+    let agents: Vec<(Option<&str>, u64)> = d
+        .agents
+        .iter()
+        .map(|(a, t)| (a.as_deref(), t.calls))
+        .collect();
+    assert_eq!(agents, [(Some("ana"), 1), (Some("ben"), 1)]);
     assert_eq!(
         count_rows(
             &ctx.store,
