@@ -127,6 +127,8 @@ describe("call search", () => {
     await eventually(async () => assert.equal(await line.getAttribute("data-selected"), "true", "the clicked segment's line is highlighted"));
     assert.equal(await detail.locator('[data-testid="segment"][data-selected="true"]').count(), 1);
     assert.equal(await block.getAttribute("data-selected"), "true");
+    // The whole detail (metrics and transcript below the timeline), with the clicked turn marked.
+    await documentScreenshot(page, "call-detail", { fullPage: true });
 
     // A query the server cannot read: its reason shows, not a stale list.
     await page.getByTestId("search-words").fill('"unclosed');
