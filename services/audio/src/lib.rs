@@ -17,7 +17,7 @@ mod wav;
 pub use diarize::{SpeakerTurn, diarize, split_speakers};
 pub use error::AudioError;
 pub use format::{AudioFormat, Encoding};
-pub use loudness::loudness_lufs;
+pub use loudness::{LoudnessMeter, loudness_lufs};
 pub use resample::{Resampler, TARGET_RATE};
 pub use vad::{Pause, Segmenter, SegmenterEvent, Utterance, VadConfig};
 pub use wav::{Recording, decode_wav, parse_wav, pcm16_wav_header, read_wav};

@@ -2,7 +2,9 @@
 //! its metrics, summary, categories and topics, as an analyst reads them.
 
 use switchboard_analytics::{CallMetrics, Speaker, SummaryLine, Turn};
-use switchboard_storage::{CallRecord, CallSegmentRecord, RecordingRecord, RuleHitRecord, Store};
+use switchboard_storage::{
+    CallRecord, CallSegmentRecord, ChannelRecord, RecordingRecord, RuleHitRecord, Store,
+};
 
 use crate::CallError;
 
@@ -17,6 +19,9 @@ pub struct CallReport {
     pub rule_hits: Vec<RuleHitRecord>,
     /// The file and channels of a call analysed from a recording; `None` for a live call.
     pub recording: Option<RecordingRecord>,
+    /// Each channel's role and loudness as measured (a recording's, or a live call's loudness);
+    /// empty when nothing was.
+    pub channels: Vec<ChannelRecord>,
     pub metrics: CallMetrics,
     pub summary: Vec<SummaryLine>,
     /// Categories the call's rules matched, each once, in the order they matched.
@@ -31,6 +36,10 @@ pub async fn report(store: &Store, call_id: &str) -> Result<CallReport, CallErro
     let segments = store.call_segments(call_id).await?;
     let rule_hits = store.call_rule_hits(call_id).await?;
     let recording = store.call_recording(call_id).await?;
+    let channels = match &recording {
+        Some(rec) => rec.channels.clone(),
+        None => store.call_channels(call_id).await?,
+    };
     let turns = turns(&segments);
     let mut categories: Vec<String> = Vec::new();
     for h in &rule_hits {
@@ -49,6 +58,7 @@ pub async fn report(store: &Store, call_id: &str) -> Result<CallReport, CallErro
         segments,
         rule_hits,
         recording,
+        channels,
         categories,
         key_phrases,
     })

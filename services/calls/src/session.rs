@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use switchboard_audio::AudioFormat;
+use switchboard_audio::{AudioFormat, LoudnessMeter};
 use switchboard_events::{Event, EventBus};
 use switchboard_storage::Store;
 use switchboard_transcription::AudioChunk;
@@ -53,6 +53,9 @@ pub struct CallSession {
     saved_ms: u64,
     /// Where the audio is kept for playback (recording retention on).
     kept: Option<AudioWriter>,
+    /// Each channel's loudness over this connection (a resumed call keeps its last
+    /// connection's: EBU R128's gating cannot be joined from two results).
+    meters: Vec<LoudnessMeter>,
 }
 
 /// How often the received audio length is saved, so a crash loses little of the resume offset.
@@ -70,6 +73,9 @@ impl CallSession {
     ) -> Self {
         let interleaved = InterleavedInput::new(start.format, limits.max_chunk_ms);
         let mixer = TrackMixer::new(start.format, limits.max_chunk_ms);
+        let meters = (0..start.format.channels)
+            .map(|_| LoudnessMeter::new(start.format.sample_rate))
+            .collect();
         let Pipeline {
             audio,
             done: transcribed,
@@ -87,6 +93,7 @@ impl CallSession {
             limits,
             saved_ms: offset_ms,
             kept,
+            meters,
         }
     }
 
@@ -129,6 +136,9 @@ impl CallSession {
             return Ok(());
         }
         self.frames += chunk.frames() as u64;
+        for (meter, samples) in self.meters.iter_mut().zip(&chunk.channels) {
+            meter.add(samples);
+        }
         if let Some(kept) = &mut self.kept
             && let Err(error) = kept.write(&chunk).await
         {
@@ -199,6 +209,15 @@ impl CallSession {
                 Some(why) => format!("{why}; {failures}"),
                 None => failures,
             });
+        }
+        // Before the end, so whatever follows the end (reports, the overview) sees it.
+        let loudness: Vec<Option<f64>> = self.meters.iter().map(LoudnessMeter::lufs).collect();
+        if let Err(error) = self
+            .store
+            .save_channel_loudness(&self.start.call_id, &loudness)
+            .await
+        {
+            tracing::warn!(call = %self.start.call_id, %error, "could not save the channels' loudness");
         }
         let record = self
             .store

@@ -250,7 +250,7 @@ pub async fn get_call(
     });
     Ok(Json(CallDetail {
         audio_url,
-        roles: report_wire::roles(&report.call, report.recording.as_ref()),
+        roles: report_wire::roles(&report.call, &report.channels),
         summary: report_wire::summary(report.summary),
         key_phrases: report.key_phrases,
         metrics: report.metrics.into(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use switchboard_analytics::SummaryLine;
 use switchboard_calls::CallReport;
-use switchboard_storage::{CallRecord, RecordingRecord};
+use switchboard_storage::{CallRecord, ChannelRecord};
 
 use crate::call_metrics::MetricsView;
 
@@ -16,7 +16,7 @@ pub struct RoleView {
     role: String,
     confidence: f64,
     detected: bool,
-    /// Integrated loudness (EBU R128), when the recording was kept long enough to measure it.
+    /// Integrated loudness (EBU R128): a recording's, or measured as a live call streamed.
     #[serde(skip_serializing_if = "Option::is_none")]
     loudness_lufs: Option<f64>,
 }
@@ -61,14 +61,11 @@ fn secs(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
 
-/// Each channel's role under its index: from the recording's analysis, else as streamed.
-pub(crate) fn roles(
-    call: &CallRecord,
-    recording: Option<&RecordingRecord>,
-) -> BTreeMap<String, RoleView> {
-    match recording {
-        Some(rec) => rec
-            .channels
+/// Each channel's role under its index: as measured (a recording's analysis, a live call's
+/// loudness), else as streamed.
+pub(crate) fn roles(call: &CallRecord, channels: &[ChannelRecord]) -> BTreeMap<String, RoleView> {
+    match channels {
+        [_, ..] => channels
             .iter()
             .map(|c| {
                 let view = RoleView {
@@ -80,7 +77,7 @@ pub(crate) fn roles(
                 (c.channel.to_string(), view)
             })
             .collect(),
-        None => call
+        [] => call
             .channel_roles
             .iter()
             .enumerate()
@@ -113,7 +110,7 @@ pub(crate) fn summary(lines: Vec<SummaryLine>) -> Vec<SummaryView> {
 impl From<CallReport> for CallReportView {
     fn from(r: CallReport) -> Self {
         Self {
-            roles: roles(&r.call, r.recording.as_ref()),
+            roles: roles(&r.call, &r.channels),
             file: r.recording.map(|rec| rec.file_name),
             call_id: r.call.id,
             status: r.call.status,

@@ -83,6 +83,15 @@ impl Store {
         let Some(file_name) = file else {
             return Ok(None);
         };
+        Ok(Some(RecordingRecord {
+            file_name,
+            channels: self.call_channels(call_id).await?,
+        }))
+    }
+
+    /// What each channel of a call was found to be (role, how sure, loudness), in channel
+    /// order; empty when nothing was measured.
+    pub async fn call_channels(&self, call_id: &str) -> Result<Vec<ChannelRecord>> {
         let rows: Vec<(i64, String, bool, f64, Option<f64>)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT channel, role, detected, confidence, loudness_lufs FROM call_channels \
              WHERE call_id = $1 ORDER BY channel",
@@ -102,10 +111,39 @@ impl Store {
                 },
             )
             .collect();
-        Ok(Some(RecordingRecord {
-            file_name,
-            channels,
-        }))
+        Ok(channels)
+    }
+
+    /// Keeps the loudness a live call's channels measured (their roles as streamed); `NotFound`
+    /// for an unknown call, `Invalid` for a loudness that is not a number or a channel too many.
+    pub async fn save_channel_loudness(&self, call_id: &str, lufs: &[Option<f64>]) -> Result<()> {
+        let call = self.get_call(call_id).await?;
+        if lufs.len() > call.channel_roles.len() || lufs.iter().flatten().any(|l| !l.is_finite()) {
+            return Err(StoreError::Invalid(format!(
+                "loudness of call {call_id:?}: {} finite values at most, one per channel",
+                call.channel_roles.len()
+            )));
+        }
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            for (i, (l, role)) in lufs.iter().zip(&call.channel_roles).enumerate() {
+                sqlx::query(
+                    "INSERT INTO call_channels (call_id, channel, role, detected, confidence, \
+                     loudness_lufs) VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT (call_id, channel) \
+                     DO UPDATE SET loudness_lufs = excluded.loudness_lufs",
+                )
+                .bind(call_id)
+                .bind(i as i64)
+                .bind(role)
+                .bind(false)
+                .bind(*l)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        }
+        .await)?;
+        Ok(())
     }
 
     /// Deletes a call with everything stored under it (segments, rule hits, suggestions, missed

@@ -48,6 +48,15 @@ async fn staged_call(backend: Backend) -> anyhow::Result<()> {
         serde_json::json!(["customer", "agent"])
     );
     assert_eq!(call["connections"], 1);
+    // Each party's loudness, measured as the audio streamed (EBU R128).
+    for channel in ["0", "1"] {
+        let lufs = call["roles"][channel]["loudness_lufs"].as_f64();
+        assert!(
+            lufs.is_some_and(|l| (-60.0..0.0).contains(&l)),
+            "{}",
+            call["roles"]
+        );
+    }
     assert_eq!(
         call["audio_ms"],
         staged.duration_ms(),

@@ -123,6 +123,7 @@ both_backends! {
     recordings: [
         recordings_round_trip_and_are_replaced_whole,
         invalid_recordings_write_nothing,
+        live_loudness_is_kept_per_channel,
         deleting_a_call_removes_everything_under_it_and_nothing_else,
         ended_calls_are_listed_in_the_order_they_changed,
     ],

@@ -170,3 +170,41 @@ pub(super) async fn ended_calls_are_listed_in_the_order_they_changed(ctx: Ctx) {
         ["C3"]
     );
 }
+
+pub(super) async fn live_loudness_is_kept_per_channel(ctx: Ctx) {
+    call_with_two_segments(&ctx, "L1").await;
+    assert!(ctx.store.call_channels("L1").await.unwrap().is_empty());
+    ctx.store
+        .save_channel_loudness("L1", &[Some(-21.5), None])
+        .await
+        .unwrap();
+    ctx.store
+        .save_channel_loudness("L1", &[Some(-20.0), Some(-30.0)])
+        .await
+        .unwrap();
+    let channels = ctx.store.call_channels("L1").await.unwrap();
+    let got: Vec<(u16, &str, Option<f64>)> = channels
+        .iter()
+        .map(|c| (c.channel, c.role.as_str(), c.loudness_lufs))
+        .collect();
+    assert_eq!(
+        got,
+        [(0, "customer", Some(-20.0)), (1, "agent", Some(-30.0))]
+    );
+    assert_eq!(ctx.store.call_recording("L1").await.unwrap(), None);
+    for bad in [vec![Some(f64::NAN)], vec![None, None, None]] {
+        let err = ctx
+            .store
+            .save_channel_loudness("L1", &bad)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    }
+    let err = ctx
+        .store
+        .save_channel_loudness("nope", &[None])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(ctx.store.call_channels("L1").await.unwrap(), channels);
+}
