@@ -42,6 +42,39 @@ pub(crate) fn new_intent(missed: &str) -> String {
         .to_string()
 }
 
+/// The banking version `server` serves once it reaches `want`, or after two minutes (a full
+/// training of the 77-intent bot takes a minute when other tests share the cores).
+async fn serving(server: &Server, token: &str, want: u64) -> anyhow::Result<Value> {
+    let mut version = Value::Null;
+    for _ in 0..1200 {
+        let bot: Value = server.get_json("/v1/bots/banking", token).await?;
+        version = bot["version"].clone();
+        if version == want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Ok(version)
+}
+
+/// A supervisor's one decision, which must build and publish a version.
+async fn approve_and_publish(
+    server: &Server,
+    supervisor: &str,
+    decision: Value,
+) -> anyhow::Result<()> {
+    let body = json!({"decisions": [decision]}).to_string();
+    let (status, decided) = server
+        .post_raw(supervisor, "/v1/proposals/decisions", &body)
+        .await?;
+    assert_eq!(
+        (status, &decided["builds"][0]["outcome"]),
+        (200, &json!("published")),
+        "{decided}"
+    );
+    Ok(())
+}
+
 async fn reply_to(server: &Server, text: &str) -> anyhow::Result<Value> {
     let mut chat = Chat::connect(server, &server.widget, "").await?;
     chat.say(text).await
@@ -342,33 +375,50 @@ async fn a_version_published_on_one_node_serves_on_every_node() -> anyhow::Resul
         .post_raw(&agent, "/v1/proposals", &new_intent(&missed))
         .await?;
     assert_eq!(status, 201, "{made}");
-    let decision =
-        json!({"decisions": [{"id": made[0]["id"], "verdict": "approve", "response": RESPONSE}]});
-    let (status, decided) = a
-        .post_raw(
-            &supervisor,
-            "/v1/proposals/decisions",
-            &decision.to_string(),
-        )
-        .await?;
-    assert_eq!(
-        (status, &decided["builds"][0]["outcome"]),
-        (200, &json!("published")),
-        "{decided}"
-    );
+    approve_and_publish(
+        &a,
+        &supervisor,
+        json!({"id": made[0]["id"], "verdict": "approve", "response": RESPONSE}),
+    )
+    .await?;
     // Node b trains the version when told; wait for it (a failure to arrive fails the test).
-    let mut version = Value::Null;
-    for _ in 0..300 {
-        let bot: Value = b.get_json("/v1/bots/banking", &agent).await?;
-        version = bot["version"].clone();
-        if version == 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(version, 2, "node b never loaded v2");
+    assert_eq!(serving(&b, &agent, 2).await?, 2, "node b never loaded v2");
     let reply = reply_to(&b, NONSENSE).await?;
     assert_eq!(reply["source"]["intent"], "pet_questions", "{reply}");
+
+    // A new phrasing of a known intent reuses v2's model basis (adapter, calibration); node b
+    // rebuilds v3 on the same basis, so both nodes answer with the very same confidence.
+    let phrasing = "has the courier picked up my replacement card";
+    let proposal =
+        json!({"proposals": [{"bot": "banking", "text": phrasing, "intent": "card_arrival"}]});
+    let (status, made) = a
+        .post_raw(&supervisor, "/v1/proposals", &proposal.to_string())
+        .await?;
+    assert_eq!(status, 201, "{made}");
+    approve_and_publish(
+        &a,
+        &supervisor,
+        json!({"id": made[0]["id"], "verdict": "approve"}),
+    )
+    .await?;
+    let history: Value = a.get_json("/v1/bots/banking/versions", &supervisor).await?;
+    assert_eq!(
+        (&history[0]["version"], &history[0]["basis_version"]),
+        (&json!(3), &json!(2)),
+        "{history}"
+    );
+    assert_eq!(
+        history[1]["basis_version"],
+        Value::Null,
+        "v2 added an intent: trained in full"
+    );
+    assert_eq!(serving(&b, &agent, 3).await?, 3, "node b never loaded v3");
+    let (on_a, on_b) = (reply_to(&a, phrasing).await?, reply_to(&b, phrasing).await?);
+    assert_eq!(on_a["source"]["intent"], "card_arrival", "{on_a}");
+    assert_eq!(
+        on_a["source"], on_b["source"],
+        "the nodes serve different models"
+    );
     Ok(())
 }
 

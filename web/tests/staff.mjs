@@ -149,8 +149,9 @@ export function uniqueCallId(prefix) {
 }
 
 /**
- * Streams a staged call to `/v1/calls/ingest` as Amazon LCA's client does: START, binary audio
- * (the first frame carrying the WAV header) paced at about real time, END. With `pause`, the
+ * Streams a staged call (or the recording at `path`) to `/v1/calls/ingest` as Amazon LCA's client
+ * does: START, binary audio (the first frame carrying the WAV header) paced at about real time
+ * (`paceMs: 0`: as fast as the server takes it), END. With `pause`, the
  * client stops sending once `pause.atMs` of audio went out until `pause.until` settles (a
  * speaker mid-sentence then stays mid-sentence, so a partial must show). Resolves with the close
  * code and reason once the server has transcribed everything and closed.
@@ -159,6 +160,7 @@ export async function streamCall({
   base,
   token,
   name,
+  path = resolve(callsDir(), `${name}.wav`),
   callId,
   agentId,
   fromNumber = "+15550100",
@@ -170,9 +172,9 @@ export async function streamCall({
   if (typeof WebSocket !== "function") {
     throw new Error("this Node has no global WebSocket: run the tests with `node --experimental-websocket --test` (Node 20) or Node 22+");
   }
-  const { bytes, format, dataOffset } = readWav(resolve(callsDir(), `${name}.wav`));
+  const { bytes, format, dataOffset } = readWav(path);
   if (format.bitsPerSample !== 16 || format.channels !== 2) {
-    throw new Error(`${name}.wav: expected stereo PCM16, found ${JSON.stringify(format)}`);
+    throw new Error(`${path}: expected stereo PCM16, found ${JSON.stringify(format)}`);
   }
   const frameBytes = (format.sampleRate * format.channels * 2 * chunkMs) / 1000;
   const url = new URL("/v1/calls/ingest", base);

@@ -2,9 +2,11 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { resolve } from "node:path";
 import { browserSuite, newPage, screenshot, text } from "./helpers.mjs";
 import {
   CALL_TIMEOUT_MS,
+  REPO_ROOT,
   api,
   createToken,
   documentScreenshot,
@@ -20,6 +22,9 @@ import {
  * default (in the lost card call tiny.en mishears the customer, so no suggestion ever comes).
  */
 const ASSIST_CALL = process.env.SWITCHBOARD_ASSIST_CALL ?? "call_03_unknown_question";
+
+/** The real recording of Amazon LCA's test call: two people on phone lines, 4 min 5 s. */
+const LCA_RECORDING = resolve(REPO_ROOT, "../shared/data/speech/lca-calls/auto_repairs_40.wav");
 
 /** Where the agent's call holds its audio: mid-sentence in the customer's first turn (4.7–10.7 s in call_03, 6.1–10.7 s in call_01). */
 const PAUSE_AT_MS = 8_500;
@@ -391,5 +396,83 @@ describe("a staged call streamed into the server, watched live", () => {
     await screenshot(supervisor, "supervisor-ended");
     assert.deepEqual(supervisor.consoleErrors, []);
     assert.equal(await supervisor.getByTestId("feed-notice").count(), 0);
+  });
+});
+
+describe("the real recording streamed as Amazon LCA's client sends it, watched live", () => {
+  const suite = browserSuite();
+  const tokens = {};
+  const run = {};
+  const long = { timeout: CALL_TIMEOUT_MS };
+  const callId = uniqueCallId("browser-real-call");
+  const detail = () => run.supervisor.locator(`[data-testid="call-detail"][data-call-id="${callId}"]`);
+
+  before(async () => {
+    tokens.agent = await sharedToken(suite.base, "agent-9", "agent");
+    tokens.supervisor = await createToken(suite.base, "browser-real-supervisor", "supervisor");
+    run.agent = await openSignedIn(suite.browser, suite.base, "/agent", tokens.agent, AGENT_VIEWPORT);
+    run.supervisor = await openSignedIn(suite.browser, suite.base, "/supervisor", tokens.supervisor, SUPERVISOR_VIEWPORT);
+  });
+
+  after(async () => {
+    await run.stream?.catch(() => {});
+    await run.agent?.context().close();
+    await run.supervisor?.context().close();
+  });
+
+  test("its turns reach both pages redacted, scored, assisted and categorised, exactly as stored", async () => {
+    const { agent, supervisor } = run;
+    // The whole file, RIFF header in the first 200 ms chunk, as fast as the server takes it.
+    run.stream = streamCall({ base: suite.base, token: tokens.agent, path: LCA_RECORDING, callId, agentId: "agent-9", paceMs: 0 });
+    await agent.locator(`[data-testid="call-header"][data-call-id="${callId}"]`).waitFor(long);
+    const row = supervisor.locator(`[data-testid="call-row"][data-call-id="${callId}"]`);
+    await row.waitFor(long);
+    assert.match(await text(row), /agent-9/);
+    await row.click();
+    await detail().waitFor();
+    assert.deepEqual(await run.stream, { code: 1000, reason: "call ended" });
+
+    const final = (await api(suite.base, tokens.agent, `/v1/calls/${encodeURIComponent(callId)}`)).body;
+    assert.equal(final.status, "completed");
+    for (const speaker of ["customer", "agent"]) {
+      assert.ok(final.transcript.filter((s) => s.speaker === speaker).length >= 5, `${speaker} turns were transcribed`);
+    }
+    await agent.locator(`[data-testid="call-header"][data-call-id="${callId}"][data-status="completed"]`).waitFor(long);
+    // Every turn once, in order, with the stored (redacted) words and sentiment, on both pages.
+    for (const page of [agent, detail()]) {
+      await eventually(async () =>
+        assert.deepEqual(
+          await page.getByTestId("segment").evaluateAll((els) =>
+            els.map((el) => [Number(el.getAttribute("data-seq")), el.getAttribute("data-speaker"), el.getAttribute("data-sentiment")]),
+          ),
+          final.transcript.map((s) => [s.seq, s.speaker, s.sentiment.label]),
+        ),
+      );
+      assert.deepEqual(
+        await page.getByTestId("segment-text").evaluateAll((els) => els.map((el) => el.textContent)),
+        final.transcript.map((s) => s.text),
+      );
+      // What redaction replaced shows as marked tags, never as the words.
+      const tags = final.transcript.flatMap((s) => s.text.match(/\[[A-Z][A-Z_]*\]/g) ?? []);
+      assert.deepEqual(await page.locator('[data-testid="segment-text"] mark.st-redacted').allInnerTexts(), tags);
+    }
+    // Assist answered the customer: suggestions shown newest first (at most 12), misses flagged.
+    assert.ok(final.suggestions.length + final.missed.length > 0, "assist answered or kept the customer's words");
+    const shown = await agent.getByTestId("suggestion").evaluateAll((els) => els.map((el) => el.getAttribute("data-suggestion-id")));
+    assert.equal(shown.length, Math.min(12, final.suggestions.length));
+    const storedIds = new Set(final.suggestions.map((s) => s.id));
+    assert.ok(shown.every((id) => storedIds.has(id)), `${shown} are stored suggestions`);
+    for (const m of final.missed) {
+      assert.equal(await agent.locator(`[data-testid="segment"][data-seq="${m.seq}"]`).getAttribute("data-missed"), "true");
+    }
+    assert.equal(await agent.getByTestId("missed").count(), final.missed.length);
+    // Categories and alerts as stored, on the agent's page and the supervisor's row.
+    await eventually(async () => assert.deepEqual(await agent.getByTestId("category").allInnerTexts(), final.categories));
+    const completedRow = supervisor.locator(`[data-testid="call-row"][data-call-id="${callId}"][data-status="completed"]`);
+    await eventually(async () => assert.deepEqual(await completedRow.getByTestId("row-category").allInnerTexts(), final.categories));
+    const alerts = final.rule_hits.filter((h) => h.severity);
+    await eventually(async () => assert.equal(await completedRow.getByTestId("alert-count").getAttribute("data-count"), String(alerts.length)));
+    assert.deepEqual(agent.consoleErrors, []);
+    assert.deepEqual(supervisor.consoleErrors, []);
   });
 });

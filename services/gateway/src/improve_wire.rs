@@ -215,6 +215,8 @@ pub struct VersionView {
     pub author: Option<String>,
     pub reason: String,
     pub base_version: Option<u32>,
+    /// The version whose utterances the model's slow half was fitted on; null: trained in full.
+    pub basis_version: Option<u32>,
     pub created_at: String,
     /// The regression gate's report (null for imported versions).
     pub report: Option<serde_json::Value>,
@@ -234,6 +236,7 @@ impl From<BotVersionRecord> for VersionView {
             author: v.author,
             reason: v.reason,
             base_version: v.base_version,
+            basis_version: v.basis_version,
             created_at: v.created_at.to_rfc3339(),
         }
     }

@@ -15,6 +15,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 use crate::NluError;
+use crate::ensemble::Sample;
 
 /// Cosine-softmax temperature: logits are `SCALE × cos(example, intent centre)`.
 const SCALE: f64 = 20.0;
@@ -46,6 +47,20 @@ fn normalise(t: &Tensor) -> candle_core::Result<Tensor> {
 }
 
 impl Adapter {
+    /// Trains the map on the samples' embeddings and labels (`0..classes`).
+    pub(crate) fn fit_samples(
+        samples: &[Sample],
+        classes: usize,
+        seed: u64,
+    ) -> Result<Self, NluError> {
+        let labels: Vec<usize> = samples.iter().map(|s| s.label).collect();
+        let raw: Vec<&[f32]> = samples.iter().map(|s| s.embedding).collect();
+        let started = std::time::Instant::now();
+        let adapter = Self::fit(&raw, &labels, classes, seed);
+        tracing::debug!(took = ?started.elapsed(), examples = samples.len(), "adapter fitted");
+        adapter
+    }
+
     /// Trains the map on `vectors` (all of one length) labelled `0..classes`.
     pub(crate) fn fit(
         vectors: &[&[f32]],

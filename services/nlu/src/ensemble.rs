@@ -25,6 +25,12 @@ pub(crate) struct Ensemble {
     classes: usize,
 }
 
+/// Runs `f`, returning how long it took beside its result.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let started = std::time::Instant::now();
+    (f(), started.elapsed())
+}
+
 /// One input: the text (for n-grams), its embedding, and for training its class.
 pub(crate) struct Sample<'a> {
     pub text: &'a str,
@@ -52,11 +58,23 @@ fn linear_config(seed: u64) -> LinearConfig {
 }
 
 impl Ensemble {
-    /// Trains all members; the three regressions run on separate threads.
+    /// Trains all members, the adapter first.
     pub(crate) fn fit(samples: &[Sample], classes: usize, seed: u64) -> Result<Self, NluError> {
+        let adapter = Adapter::fit_samples(samples, classes, seed)?;
+        Self::fit_adapted(adapter, samples, classes, seed)
+    }
+
+    /// Trains the members on top of a fitted adapter; the three regressions run on separate
+    /// threads.
+    pub(crate) fn fit_adapted(
+        adapter: Adapter,
+        samples: &[Sample],
+        classes: usize,
+        seed: u64,
+    ) -> Result<Self, NluError> {
         let labels: Vec<usize> = samples.iter().map(|s| s.label).collect();
         let raw: Vec<&[f32]> = samples.iter().map(|s| s.embedding).collect();
-        let adapter = Adapter::fit(&raw, &labels, classes, seed)?;
+        let started = std::time::Instant::now();
         let adapted: Vec<Vec<f32>> = raw.iter().map(|v| adapter.apply(v)).collect();
         let samples: Vec<Sample> = samples
             .iter()
@@ -83,19 +101,35 @@ impl Ensemble {
         let (joint_rows, dense_rows, sparse_rows) =
             (rows(true, true), rows(true, false), rows(false, true));
         let n_sparse = lexicon.len();
-        let (joint, dense_only, sparse_only) = std::thread::scope(|scope| {
-            let joint = scope
-                .spawn(|| Linear::train(&joint_rows, classes, dim, n_sparse, &linear_config(seed)));
-            let sparse_only = scope.spawn(|| {
-                Linear::train(&sparse_rows, classes, 0, n_sparse, &linear_config(seed + 2))
-            });
-            let dense_only = Linear::train(&dense_rows, classes, dim, 0, &linear_config(seed + 1));
-            (joint.join(), dense_only, sparse_only.join())
-        });
-        let (joint, sparse_only) = match (joint, sparse_only) {
-            (Ok(j), Ok(s)) => (j, s),
-            _ => return Err(NluError::Internal("a training thread panicked".into())),
-        };
+        let features_took = started.elapsed();
+        let ((joint, joint_took), (dense_only, dense_took), (sparse_only, sparse_took)) =
+            std::thread::scope(|scope| {
+                let joint = scope.spawn(|| {
+                    timed(|| {
+                        Linear::train(&joint_rows, classes, dim, n_sparse, &linear_config(seed))
+                    })
+                });
+                let sparse_only = scope.spawn(|| {
+                    timed(|| {
+                        Linear::train(&sparse_rows, classes, 0, n_sparse, &linear_config(seed + 2))
+                    })
+                });
+                let dense_only =
+                    timed(|| Linear::train(&dense_rows, classes, dim, 0, &linear_config(seed + 1)));
+                match (joint.join(), sparse_only.join()) {
+                    (Ok(j), Ok(s)) => Ok((j, dense_only, s)),
+                    _ => Err(NluError::Internal("a training thread panicked".into())),
+                }
+            })?;
+        // Where training time goes (the three heads share the cores), for tuning publish latency.
+        tracing::debug!(
+            ?features_took,
+            n_sparse,
+            ?joint_took,
+            ?dense_took,
+            ?sparse_took,
+            "ensemble heads fitted"
+        );
         let vectors: Vec<&[f32]> = samples.iter().map(|s| s.embedding).collect();
         let knn = KnnIndex::new(&vectors, labels, classes)?;
         Ok(Self {

@@ -14,6 +14,7 @@
 //! thing on labelled CSV files (`switchboard eval nlu`).
 
 mod adapter;
+mod basis;
 mod ensemble;
 pub mod eval;
 mod kernels;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 
 use switchboard_embeddings::{EmbedError, Embedder};
 
+pub use crate::basis::{Basis, MAX_DRIFT};
 use crate::ensemble::{Ensemble, Sample};
 pub use crate::oos::Calibration;
 pub use crate::tuned::{TunedModel, train_tuned};
@@ -113,6 +115,9 @@ pub enum NluError {
          recognised utterances the out-of-scope check may turn away (0.02 = 2 %)"
     )]
     BadInScopeCost(f32),
+    /// [`train_on`] was given a basis fitted on other intents or another encoder.
+    #[error("the model basis does not fit these examples: {0}; train in full")]
+    BasisMismatch(String),
     /// A bug or numerical failure inside the classifier.
     #[error("internal classifier error: {0}")]
     Internal(String),
@@ -140,9 +145,8 @@ pub struct IntentModel {
 #[derive(Debug)]
 struct Inner {
     intents: Vec<String>,
-    dim: usize,
     ensemble: Ensemble,
-    calibration: Calibration,
+    basis: Arc<Basis>,
 }
 
 /// Checks the examples and numbers their intents in name order.
@@ -181,6 +185,52 @@ pub fn train(
 ) -> Result<IntentModel, NluError> {
     opts.check()?;
     let ids = label_ids(examples)?;
+    let embeddings = embed(examples, embedder)?;
+    let samples = samples(examples, &embeddings, &ids);
+    let basis = Basis::fit(&ids, examples, &samples, embedder.dim(), opts)?;
+    fit_on(Arc::new(basis), ids, &samples, opts.seed)
+}
+
+/// Trains a model on `examples` reusing the slow half fitted earlier (see [`Basis`]): a new
+/// version that adds a few utterances serves in a fraction of a full training's time.
+/// [`Basis::covers`] says whether the basis suits the examples; this refuses only one of other
+/// intents or another encoder.
+pub fn train_on(
+    basis: &Arc<Basis>,
+    examples: &[TrainingExample],
+    embedder: &dyn Embedder,
+    opts: &TrainOptions,
+) -> Result<IntentModel, NluError> {
+    opts.check()?;
+    let ids = label_ids(examples)?;
+    if !ids
+        .keys()
+        .copied()
+        .eq(basis.intents().iter().map(String::as_str))
+    {
+        return Err(NluError::BasisMismatch(format!(
+            "it knows {} intents, the examples have {}",
+            basis.intents().len(),
+            ids.len()
+        )));
+    }
+    if embedder.dim() != basis.dim {
+        return Err(NluError::BasisMismatch(format!(
+            "it was fitted on {}-dimensional embeddings, this encoder gives {}",
+            basis.dim,
+            embedder.dim()
+        )));
+    }
+    let embeddings = embed(examples, embedder)?;
+    let samples = samples(examples, &embeddings, &ids);
+    fit_on(basis.clone(), ids, &samples, opts.seed)
+}
+
+/// The examples' embeddings, each checked against the encoder's size.
+fn embed(
+    examples: &[TrainingExample],
+    embedder: &dyn Embedder,
+) -> Result<Vec<switchboard_embeddings::Embedding>, NluError> {
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let embeddings = embedder.embed(&texts)?;
     let dim = embedder.dim();
@@ -190,75 +240,63 @@ pub fn train(
             got: bad.len(),
         });
     }
-    let samples: Vec<Sample> = examples
+    Ok(embeddings)
+}
+
+/// Examples paired with their embeddings and class ids.
+fn samples<'a>(
+    examples: &'a [TrainingExample],
+    embeddings: &'a [switchboard_embeddings::Embedding],
+    ids: &BTreeMap<&str, usize>,
+) -> Vec<Sample<'a>> {
+    examples
         .iter()
-        .zip(&embeddings)
+        .zip(embeddings)
         .map(|(e, v)| Sample {
             text: &e.text,
             embedding: v,
             label: ids[e.intent.as_str()],
         })
-        .collect();
-    let classes = ids.len();
-    // The calibration copy and the final ensemble do not depend on each other: train them side
-    // by side (each adapter trains on one thread; the process runs candle single-threaded).
-    let started = std::time::Instant::now();
-    let joined = std::thread::scope(|scope| {
-        let calibration = scope.spawn(|| {
-            let result = if opts.detect_out_of_scope {
-                oos::calibrate(&samples, classes, opts.max_in_scope_cost, opts.seed)
-            } else {
-                Ok(Calibration::accept_all(0))
-            };
-            (result, started.elapsed())
-        });
-        let ensemble = Ensemble::fit(&samples, classes, opts.seed);
-        let ensemble_took = started.elapsed();
-        (calibration.join(), ensemble, ensemble_took)
-    });
-    let (calibration, ensemble, ensemble_took) = joined;
-    let (calibration, calibration_took) =
-        calibration.map_err(|_| NluError::Internal("the calibration thread panicked".into()))?;
-    // Where training time goes (the two fits share the cores), for tuning publish latency.
-    tracing::debug!(?ensemble_took, ?calibration_took, "intent model fits");
-    Ok(wrap(ids, dim, ensemble?, calibration?, samples.len()))
+        .collect()
 }
 
-/// Fits the final ensemble on all samples and wraps it with its calibration.
+/// Fits an adapter for `samples` and the final ensemble on top, with a calibration found
+/// elsewhere (the fine-tuned path's).
 fn finish(
     ids: BTreeMap<&str, usize>,
+    examples: &[TrainingExample],
     samples: &[Sample],
     dim: usize,
     calibration: Calibration,
-    seed: u64,
+    opts: &TrainOptions,
 ) -> Result<IntentModel, NluError> {
-    let ensemble = Ensemble::fit(samples, ids.len(), seed)?;
-    Ok(wrap(ids, dim, ensemble, calibration, samples.len()))
+    let adapter = adapter::Adapter::fit_samples(samples, ids.len(), opts.seed)?;
+    let basis = Basis::new(&ids, examples, dim, adapter, calibration, opts);
+    fit_on(Arc::new(basis), ids, samples, opts.seed)
 }
 
-/// The model the caller gets: intent names, the fitted ensemble and its calibration.
-fn wrap(
+/// The fast half of training: the ensemble's members on the basis's adapter.
+fn fit_on(
+    basis: Arc<Basis>,
     ids: BTreeMap<&str, usize>,
-    dim: usize,
-    ensemble: Ensemble,
-    calibration: Calibration,
-    examples: usize,
-) -> IntentModel {
+    samples: &[Sample],
+    seed: u64,
+) -> Result<IntentModel, NluError> {
+    let ensemble = Ensemble::fit_adapted(basis.adapter.clone(), samples, ids.len(), seed)?;
     tracing::debug!(
-        ?calibration,
+        calibration = ?basis.calibration,
         classes = ids.len(),
-        examples,
+        examples = samples.len(),
         "intent model trained"
     );
     let intents = ids.into_keys().map(str::to_string).collect();
-    IntentModel {
+    Ok(IntentModel {
         inner: Arc::new(Inner {
             intents,
-            dim,
             ensemble,
-            calibration,
+            basis,
         }),
-    }
+    })
 }
 
 impl IntentModel {
@@ -278,9 +316,9 @@ impl IntentModel {
 
     /// Classifies many utterances at once (evals, bulk relabelling); same result as one by one.
     pub fn classify_batch(&self, queries: &[(&str, &[f32])]) -> Result<Vec<Prediction>, NluError> {
-        if let Some(bad) = queries.iter().find(|q| q.1.len() != self.inner.dim) {
+        if let Some(bad) = queries.iter().find(|q| q.1.len() != self.inner.basis.dim) {
             return Err(NluError::DimensionMismatch {
-                expected: self.inner.dim,
+                expected: self.inner.basis.dim,
                 got: bad.1.len(),
             });
         }
@@ -301,7 +339,7 @@ impl IntentModel {
                         .into_iter()
                         .map(|(c, p)| (self.inner.intents[c].clone(), p))
                         .collect(),
-                    in_scope: score >= self.inner.calibration.threshold,
+                    in_scope: score >= self.inner.basis.calibration.threshold,
                     score,
                 }
             })
@@ -315,7 +353,12 @@ impl IntentModel {
 
     /// How the rejection threshold was chosen.
     pub fn calibration(&self) -> &Calibration {
-        &self.inner.calibration
+        &self.inner.basis.calibration
+    }
+
+    /// The slow half of this model, for training the next version with [`train_on`].
+    pub fn basis(&self) -> &Arc<Basis> {
+        &self.inner.basis
     }
 }
 

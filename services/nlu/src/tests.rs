@@ -475,3 +475,80 @@ fn fine_tuned_path_trains_calibrates_and_classifies() {
     .unwrap();
     assert!(matches!(err, NluError::SingleIntent(_)), "{err}");
 }
+
+#[test]
+fn a_few_new_phrasings_reuse_the_basis_and_are_learnt() {
+    let base = six_intent_model();
+    let opts = TrainOptions::default();
+    let mut more = examples(&few_intents("train.csv"));
+    let new = "the plastic still has not shown up in my letterbox";
+    more.push(ex(new, "card_arrival"));
+    more.push(ex("has my plastic been posted yet", "card_arrival"));
+    assert!(base.basis().covers(&more, &opts));
+    let next = train_on(base.basis(), &more, minilm(), &opts).unwrap();
+    assert!(Arc::ptr_eq(next.basis(), base.basis()));
+    assert_eq!(next.calibration(), base.calibration());
+    let test = few_intents("test.csv");
+    let texts: Vec<&str> = test.iter().map(|r| r.text.as_str()).collect();
+    let vectors = minilm().embed(&texts).unwrap();
+    let top1 = test
+        .iter()
+        .zip(&vectors)
+        .filter(|(row, v)| next.classify(&row.text, v).ranked[0].0 == row.label)
+        .count();
+    assert!(top1 as f32 / test.len() as f32 >= 0.95, "top-1 {top1}/240");
+    let v = minilm().embed(&[new]).unwrap();
+    assert_eq!(next.classify(new, &v[0]).intent(), Some("card_arrival"));
+}
+
+#[test]
+fn a_basis_is_reused_only_for_the_same_intents_options_and_few_changes() {
+    let data: Vec<TrainingExample> = (0..40)
+        .map(|i| {
+            if i % 2 == 0 {
+                ex(&format!("hello there number {i}"), "greet")
+            } else {
+                ex(&format!("goodbye now number {i}"), "bye")
+            }
+        })
+        .collect();
+    let opts = TrainOptions::default();
+    let model = train(&data, &Words(64), &opts).unwrap();
+    let basis = model.basis();
+    assert!(basis.covers(&data, &opts));
+    let with = |extra: &[TrainingExample]| -> Vec<TrainingExample> {
+        data.iter().chain(extra).cloned().collect()
+    };
+    // 5 % of 40 is two changes.
+    assert!(basis.covers(
+        &with(&[ex("hi again", "greet"), ex("bye again", "bye")]),
+        &opts
+    ));
+    assert!(!basis.covers(
+        &with(&[
+            ex("hi again", "greet"),
+            ex("bye again", "bye"),
+            ex("hey", "greet")
+        ]),
+        &opts
+    ));
+    assert!(basis.covers(&data[2..], &opts), "two removed");
+    assert!(!basis.covers(&data[3..], &opts), "three removed");
+    let new_intent = with(&[ex("thanks a lot", "thank")]);
+    assert!(!basis.covers(&new_intent, &opts));
+    let stricter = TrainOptions {
+        max_in_scope_cost: 0.05,
+        ..opts.clone()
+    };
+    assert!(!basis.covers(&data, &stricter));
+    let refused = train_on(basis, &new_intent, &Words(64), &opts);
+    assert!(
+        matches!(&refused, Err(NluError::BasisMismatch(m)) if m.contains("2 intents") && m.contains("have 3")),
+        "{refused:?}"
+    );
+    let other_encoder = train_on(basis, &data, &Words(32), &opts);
+    assert!(
+        matches!(&other_encoder, Err(NluError::BasisMismatch(m)) if m.contains("64-dimensional")),
+        "{other_encoder:?}"
+    );
+}

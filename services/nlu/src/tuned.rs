@@ -67,10 +67,11 @@ pub fn train_tuned(
     let vectors = encoder.embed(&texts)?;
     let model = finish(
         ids,
+        examples,
         &samples(&texts, &vectors, &labels),
         encoder.dim(),
         calibration,
-        opts.seed,
+        opts,
     )?;
     Ok(TunedModel { model, encoder })
 }

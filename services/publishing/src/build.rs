@@ -176,6 +176,7 @@ impl Publisher {
             reason: summary(&merged),
             base_version: Some(base.version),
             report_json: Some(serde_json::to_string(&report).unwrap_or_default()),
+            basis_version: basis_of(&candidate),
         };
         let record = self.store.commit_version(&new, &outcomes).await?;
         let action = if passed {
@@ -222,9 +223,13 @@ impl Publisher {
         definition: &BotDefinition,
         progress: &Progress,
     ) -> Result<(GateReport, std::sync::Arc<LoadedBot>), PublishError> {
-        let candidate =
-            std::sync::Arc::new(self.train_definition(definition.clone(), progress).await?);
         let before = self.serving(base, progress).await?;
+        // A few new phrasings reuse the serving model's slow half: seconds, not a full fit.
+        let on = before.basis_covers(definition).then_some(&before);
+        let candidate = std::sync::Arc::new(
+            self.train_definition(definition.clone(), on, progress)
+                .await?,
+        );
         let tests = self.tests(definition).await?;
         let (c, embedder, policy) = (
             candidate.clone(),
@@ -385,6 +390,11 @@ async fn round_trip(def: &BotDefinition) -> Result<(), String> {
 }
 
 /// Runs CPU work off the async threads.
+/// What a new version records as its basis: `None` when it was trained in full.
+pub(crate) fn basis_of(trained: &LoadedBot) -> Option<u32> {
+    Some(trained.basis_version).filter(|&b| b != trained.definition.version)
+}
+
 async fn blocking<T: Send + 'static>(
     bot: &str,
     work: impl FnOnce() -> T + Send + 'static,

@@ -1,6 +1,7 @@
 //! Definitions from files into storage, and the active versions into the running registry.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use switchboard_bots::BotDefinition;
 use switchboard_chat::LoadedBot;
@@ -94,28 +95,57 @@ impl Publisher {
         Ok(())
     }
 
-    /// Trains a stored version (off the async threads), reporting `progress(done, total)`.
+    /// Trains a stored version (off the async threads), reporting `progress(done, total)`. A
+    /// version built on an earlier one's basis gets that same basis, from the model serving
+    /// here when it has it, else fitted again from the basis version's utterances: every node
+    /// serves exactly the model the gate checked.
     pub(crate) async fn train(
         &self,
         record: &BotVersionRecord,
         progress: &Progress,
     ) -> Result<LoadedBot, PublishError> {
         let definition = definition_of(record)?;
-        self.train_definition(definition, progress).await
+        let Some(b) = record.basis_version.filter(|&b| b != record.version) else {
+            return self.train_definition(definition, None, progress).await;
+        };
+        let basis = match self.registry.get(&record.bot) {
+            Some(serving) if serving.basis_version == b => serving,
+            _ => {
+                let basis_record =
+                    self.store
+                        .bot_version(&record.bot, b)
+                        .await?
+                        .ok_or_else(|| {
+                            PublishError::NotFound(format!(
+                                "bot {:?} v{}: its basis v{b}",
+                                record.bot, record.version
+                            ))
+                        })?;
+                let def = definition_of(&basis_record)?;
+                Arc::new(self.train_definition(def, None, progress).await?)
+            }
+        };
+        self.train_definition(definition, Some(&basis), progress)
+            .await
     }
 
-    /// Trains a definition off the async threads.
+    /// Trains a definition off the async threads: in full, or on the basis `on` holds.
     pub(crate) async fn train_definition(
         &self,
         definition: BotDefinition,
+        on: Option<&Arc<LoadedBot>>,
         progress: &Progress,
     ) -> Result<LoadedBot, PublishError> {
         let (name, version) = (definition.name.clone(), definition.version);
         let embedder = self.embedder.clone();
         let progress = progress.clone();
+        let basis = on.map(|b| (b.model.basis().clone(), b.basis_version));
         let started = std::time::Instant::now();
         let loaded = tokio::task::spawn_blocking(move || {
-            LoadedBot::build(definition, embedder.as_ref(), &mut |d, t| progress(d, t))
+            let basis = basis.as_ref().map(|(b, v)| (b, *v));
+            LoadedBot::build(definition, basis, embedder.as_ref(), &mut |d, t| {
+                progress(d, t)
+            })
         })
         .await
         .map_err(|e| PublishError::Build {
@@ -126,7 +156,8 @@ impl Publisher {
             bot: name.clone(),
             reason: e.to_string(),
         })?;
-        tracing::info!(bot = %name, version, elapsed = ?started.elapsed(), "bot trained");
+        let full = loaded.basis_version == version;
+        tracing::info!(bot = %name, version, full, elapsed = ?started.elapsed(), "bot trained");
         Ok(loaded)
     }
 }

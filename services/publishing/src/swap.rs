@@ -19,6 +19,7 @@ impl Publisher {
         let bot = Arc::try_unwrap(bot).unwrap_or_else(|shared| LoadedBot {
             definition: shared.definition.clone(),
             model: shared.model.clone(),
+            basis_version: shared.basis_version,
         });
         self.registry.publish(bot);
         metrics::counter!("switchboard_bot_swaps_total", "bot" => name.clone()).increment(1);
@@ -131,6 +132,7 @@ impl Publisher {
             reason: format!("rollback to v{to}"),
             base_version: Some(active.version),
             report_json: Some(serde_json::to_string(&report).unwrap_or_default()),
+            basis_version: crate::build::basis_of(&candidate),
         };
         let record = self.store.commit_version(&new, &[]).await?;
         self.swap_in(candidate);

@@ -11,7 +11,7 @@ use crate::{Store, now};
 macro_rules! version_columns {
     () => {
         "bot, version, definition_json, checksum, created_at, active, status, author, reason, \
-         base_version, report_json"
+         base_version, report_json, basis_version"
     };
 }
 
@@ -28,6 +28,7 @@ struct BotVersionRow {
     reason: String,
     base_version: Option<i64>,
     report_json: Option<String>,
+    basis_version: Option<i64>,
 }
 
 impl BotVersionRow {
@@ -40,12 +41,15 @@ impl BotVersionRow {
                 self.bot, self.status
             ))
         })?;
-        let base_version = self
-            .base_version
-            .map(|v| {
-                u32::try_from(v).map_err(|_| corrupt(format!("bot {} has base {v}", self.bot)))
+        let version_of = |v: Option<i64>, what: &str| {
+            v.map(|v| {
+                u32::try_from(v)
+                    .map_err(|_| corrupt(format!("bot {} has {what} version {v}", self.bot)))
             })
-            .transpose()?;
+            .transpose()
+        };
+        let base_version = version_of(self.base_version, "base")?;
+        let basis_version = version_of(self.basis_version, "basis")?;
         Ok(BotVersionRecord {
             bot: self.bot,
             version,
@@ -58,6 +62,7 @@ impl BotVersionRow {
             reason: self.reason,
             base_version,
             report_json: self.report_json,
+            basis_version,
         })
     }
 }
@@ -123,6 +128,7 @@ impl Store {
             reason: IMPORTED.to_owned(),
             base_version: None,
             report_json: None,
+            basis_version: None,
         };
         on_pool!(self, pool => sqlx::query(
             "INSERT INTO bot_versions (bot, version, definition_json, checksum, created_at, active, \
@@ -246,8 +252,8 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO bot_versions (bot, version, definition_json, checksum, created_at, \
-                 active, status, author, reason, base_version, report_json) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 active, status, author, reason, base_version, report_json, basis_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(&v.bot)
             .bind(version_i)
@@ -260,6 +266,7 @@ impl Store {
             .bind(&v.reason)
             .bind(v.base_version.map(i64::from))
             .bind(&v.report_json)
+            .bind(v.basis_version.map(i64::from))
             .execute(&mut *tx)
             .await
             .map_err(|e| {

@@ -280,6 +280,9 @@ pub struct BotVersionRecord {
     pub base_version: Option<u32>,
     /// The regression gate's report as JSON (owned by the publishing crate).
     pub report_json: Option<String>,
+    /// The version whose utterances the intent model's slow parts were fitted on (`None`: its
+    /// own), so every node trains the model the gate checked.
+    pub basis_version: Option<u32>,
 }
 
 /// Whether a stored version may serve.
@@ -321,6 +324,8 @@ pub struct NewBotVersion {
     pub reason: String,
     pub base_version: Option<u32>,
     pub report_json: Option<String>,
+    /// See [`BotVersionRecord::basis_version`].
+    pub basis_version: Option<u32>,
 }
 
 /// Allowed values of [`CallStart::source`]: which client streams the call's audio.

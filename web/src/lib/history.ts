@@ -40,6 +40,8 @@ export interface BotVersion {
   author: string | null;
   reason: string;
   base_version: number | null;
+  /** The version whose utterances the model's adapter and out-of-scope calibration were fitted on; null: trained in full. */
+  basis_version: number | null;
   created_at: string;
   report: GateReport | null;
 }
@@ -103,6 +105,7 @@ export function parseVersion(value: unknown, key = "version"): BotVersion {
     author: optStr(o, "author"),
     reason: str(o, "reason"),
     base_version: optNum(o, "base_version"),
+    basis_version: optNum(o, "basis_version"),
     created_at: str(o, "created_at"),
     report: o.report == null ? null : parseGateReport(o.report),
   };

@@ -17,7 +17,7 @@ const report: GateReport = {
 };
 
 function version(n: number, over: Partial<BotVersion> = {}): BotVersion {
-  return { bot: "banking", version: n, status: "published", active: false, author: "sup", reason: "", base_version: n - 1 || null, created_at: "", report: null, ...over };
+  return { bot: "banking", version: n, status: "published", active: false, author: "sup", reason: "", base_version: n - 1 || null, basis_version: null, created_at: "", report: null, ...over };
 }
 
 describe("gate reports and history", () => {

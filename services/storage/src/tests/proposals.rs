@@ -41,6 +41,7 @@ fn version(v: u32, status: VersionStatus) -> NewBotVersion {
         reason: "approved proposals".into(),
         base_version: Some(v - 1),
         report_json: Some(r#"{"accuracy":0.9}"#.into()),
+        basis_version: Some(1),
     }
 }
 
@@ -150,6 +151,11 @@ pub(super) async fn proposals_are_decided_once_and_published_by_one_version(ctx:
         .await
         .unwrap();
     assert!(!rejected.active);
+    let stored = ctx.store.bot_version("banking", 2).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.base_version, stored.basis_version),
+        (Some(1), Some(1))
+    );
     assert_eq!(
         ctx.store
             .active_bot_version("banking")

@@ -33,6 +33,11 @@ export function VersionCard(props: { version: BotVersion; onRollBack: (version: 
         <span className="st-small st-muted">
           {when(v.created_at)} · <span data-testid="version-author">{v.author ?? "imported from files"}</span>
           {v.base_version !== null && ` · built on v${v.base_version}`}
+          {v.basis_version !== null && (
+            <span data-testid="version-basis" title="Only the fast half of the model was retrained: the embedding adapter and out-of-scope calibration are those of this version">
+              {` · model basis v${v.basis_version}`}
+            </span>
+          )}
         </span>
       </div>
       <p className="st-small" data-testid="version-reason">
