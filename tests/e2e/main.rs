@@ -10,6 +10,7 @@ mod improve;
 mod input;
 mod lex;
 mod lifecycle;
+mod tidy;
 
 /// Declares `<name>_sqlite` and `<name>_postgres` tests running `body(Backend)`.
 #[macro_export]

@@ -32,7 +32,7 @@ impl FromStr for Encoding {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
             "pcm" | "pcm16" | "pcm16le" | "linear16" | "l16" | "s16le" => Ok(Encoding::Pcm16Le),
-            "mulaw" | "ulaw" | "pcmu" | "g711ulaw" | "audio/xmulaw" => Ok(Encoding::Mulaw),
+            "mulaw" | "ulaw" | "pcmu" | "g711ulaw" => Ok(Encoding::Mulaw),
             "alaw" | "pcma" | "g711alaw" => Ok(Encoding::Alaw),
             _ => Err(AudioError::UnknownEncoding(s.to_string())),
         }
@@ -169,7 +169,7 @@ mod tests {
         assert!(
             matches!("opus".parse::<Encoding>(), Err(AudioError::UnknownEncoding(e)) if e == "opus")
         );
-        assert_eq!("audio/x-mulaw".parse::<Encoding>(), Ok(Encoding::Mulaw));
+        assert_eq!("G711-ULAW".parse::<Encoding>(), Ok(Encoding::Mulaw));
         assert_eq!("PCM16LE".parse::<Encoding>(), Ok(Encoding::Pcm16Le));
     }
 }

@@ -254,7 +254,9 @@ fn call_start(start: TwilioStart) -> Result<(CallStart, Tracks), Stop> {
         Some(f) => (f.encoding.as_str(), f.sample_rate),
         None => ("audio/x-mulaw", 8000),
     };
-    let encoding: Encoding = encoding
+    // Twilio names encodings by MIME type (`audio/x-mulaw`); the audio crate by codec.
+    let codec = encoding.strip_prefix("audio/x-").unwrap_or(encoding);
+    let encoding: Encoding = codec
         .parse()
         .map_err(|e: switchboard_audio::AudioError| Stop(close_code::UNSUPPORTED, e.to_string()))?;
     let tracks = if start.tracks.is_empty() {

@@ -10,6 +10,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use switchboard_embeddings::dot;
+
 use crate::{KnowledgeError, io_err};
 
 const MAGIC: &[u8; 8] = b"SBKVEC02";
@@ -231,25 +233,6 @@ unsafe fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
         sum += a[j] * b[j];
     }
     sum
-}
-
-/// Portable dot product with eight independent accumulators.
-#[inline]
-pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for i in 0..8 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
 }
 
 #[cfg(test)]
