@@ -202,6 +202,27 @@ async fn insights_and_alerts_reach_every_node_over_nats() -> anyhow::Result<()> 
     let call = second.call(&agent, &id).await?;
     assert_eq!(call["transcript"].as_array().unwrap().len(), segments.len());
     assert!(!call["categories"].as_array().unwrap().is_empty(), "{call}");
+
+    // A card number read aloud on the first node reaches the second only redacted: everything
+    // it shows came over NATS.
+    let staged = StagedCall::load("call_01_lost_card")?;
+    let id = unique_id("nats-pii");
+    let mut watching = LiveFeed::connect(&second, &agent, &id).await?;
+    let mut socket = CallSocket::lca(&first, &agent).await?;
+    socket.send_json(&lca_start(&id)).await?;
+    socket.stream(&staged.lca_chunks(200), None).await?;
+    socket.send_json(&lca_end(&id)).await?;
+    assert_eq!(socket.closed().await?, (1000, "call ended".to_string()));
+    let events = watching.until_ended().await?;
+    assert!(events.iter().any(|e| e["type"] == "segment"), "{events:?}");
+    for e in &events {
+        let text = e["text"].as_str().unwrap_or("");
+        assert_eq!(
+            leaked_number(text),
+            None,
+            "an event on the bus leaks a number: {e}"
+        );
+    }
     Ok(())
 }
 

@@ -100,7 +100,8 @@ fn words_if_heard(
     cut_loop(&mut retry.text);
     let heard = !spoken(&retry.text).is_empty();
     metrics::counter!("switchboard_asr_marker_retries_total", "outcome" => if heard { "words" } else { "marker" }).increment(1);
-    tracing::debug!(marker = %decoded.text, retry = %retry.text, heard, "speech decoded as a marker, decoded again");
+    // The retry's words are the caller's, unredacted: logs get only their length.
+    tracing::debug!(marker = %decoded.text, retry_chars = retry.text.len(), heard, "speech decoded as a marker, decoded again");
     Ok(if heard { retry } else { decoded })
 }
 
