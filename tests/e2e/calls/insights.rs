@@ -176,21 +176,37 @@ async fn redacted_and_scored(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Streams a staged call into `nodes.0` and returns what `nodes.1`'s live feed showed of it.
+async fn streamed_watched_elsewhere(
+    nodes: (&Server, &Server),
+    token: &str,
+    name: &str,
+    id: &str,
+) -> anyhow::Result<Vec<Value>> {
+    let staged = StagedCall::load(name)?;
+    let mut watching = LiveFeed::connect(nodes.1, token, id).await?;
+    let mut socket = CallSocket::lca(nodes.0, token).await?;
+    socket.send_json(&lca_start(id)).await?;
+    socket.stream(&staged.lca_chunks(200), None).await?;
+    socket.send_json(&lca_end(id)).await?;
+    assert_eq!(socket.closed().await?, (1000, "call ended".to_string()));
+    watching.until_ended().await
+}
+
 /// Two nodes on one database and the real NATS server: a call streamed into one is watched, with
 /// its insights and alerts, on the other node's live feed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn insights_and_alerts_reach_every_node_over_nats() -> anyhow::Result<()> {
     let (first, second) = Server::two_nodes().await?;
     let agent = first.token("agent").await?;
-    let staged = StagedCall::load("call_02_bill_dispute_frustrated")?;
     let id = unique_id("nats");
-    let mut watching = LiveFeed::connect(&second, &agent, &id).await?;
-    let mut socket = CallSocket::lca(&first, &agent).await?;
-    socket.send_json(&lca_start(&id)).await?;
-    socket.stream(&staged.lca_chunks(200), None).await?;
-    socket.send_json(&lca_end(&id)).await?;
-    assert_eq!(socket.closed().await?, (1000, "call ended".to_string()));
-    let events = watching.until_ended().await?;
+    let events = streamed_watched_elsewhere(
+        (&first, &second),
+        &agent,
+        "call_02_bill_dispute_frustrated",
+        &id,
+    )
+    .await?;
     let segments: Vec<&Value> = events.iter().filter(|e| e["type"] == "segment").collect();
     assert!(!segments.is_empty(), "{events:?}");
     assert!(
@@ -205,15 +221,9 @@ async fn insights_and_alerts_reach_every_node_over_nats() -> anyhow::Result<()> 
 
     // A card number read aloud on the first node reaches the second only redacted: everything
     // it shows came over NATS.
-    let staged = StagedCall::load("call_01_lost_card")?;
     let id = unique_id("nats-pii");
-    let mut watching = LiveFeed::connect(&second, &agent, &id).await?;
-    let mut socket = CallSocket::lca(&first, &agent).await?;
-    socket.send_json(&lca_start(&id)).await?;
-    socket.stream(&staged.lca_chunks(200), None).await?;
-    socket.send_json(&lca_end(&id)).await?;
-    assert_eq!(socket.closed().await?, (1000, "call ended".to_string()));
-    let events = watching.until_ended().await?;
+    let events =
+        streamed_watched_elsewhere((&first, &second), &agent, "call_01_lost_card", &id).await?;
     assert!(events.iter().any(|e| e["type"] == "segment"), "{events:?}");
     for e in &events {
         let text = e["text"].as_str().unwrap_or("");
