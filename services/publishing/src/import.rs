@@ -108,25 +108,50 @@ impl Publisher {
         let Some(b) = record.basis_version.filter(|&b| b != record.version) else {
             return self.train_definition(definition, None, progress).await;
         };
-        let basis = match self.registry.get(&record.bot) {
-            Some(serving) if serving.basis_version == b => serving,
-            _ => {
-                let basis_record =
-                    self.store
-                        .bot_version(&record.bot, b)
-                        .await?
-                        .ok_or_else(|| {
-                            PublishError::NotFound(format!(
-                                "bot {:?} v{}: its basis v{b}",
-                                record.bot, record.version
-                            ))
-                        })?;
-                let def = definition_of(&basis_record)?;
-                Arc::new(self.train_definition(def, None, progress).await?)
+        let on_basis = match self.basis(record, b, progress).await {
+            Ok(basis) => {
+                self.train_definition(definition.clone(), Some(&basis), progress)
+                    .await
             }
+            Err(error) => Err(error),
         };
-        self.train_definition(definition, Some(&basis), progress)
-            .await
+        // A basis that cannot be rebuilt (its version gone, its intents not these) must not
+        // stop the version from serving: train it in full, which only loses the exact match
+        // with the model the gate checked.
+        match on_basis {
+            Ok(loaded) => Ok(loaded),
+            Err(error) => {
+                tracing::warn!(bot = %record.bot, version = record.version, basis = b, %error,
+                    "could not train on the recorded model basis; training in full");
+                self.train_definition(definition, None, progress).await
+            }
+        }
+    }
+
+    /// The model whose basis version `b` is: the one serving here, or `b` trained again.
+    async fn basis(
+        &self,
+        record: &BotVersionRecord,
+        b: u32,
+        progress: &Progress,
+    ) -> Result<Arc<LoadedBot>, PublishError> {
+        if let Some(serving) = self.registry.get(&record.bot)
+            && serving.basis_version == b
+        {
+            return Ok(serving);
+        }
+        let basis_record = self
+            .store
+            .bot_version(&record.bot, b)
+            .await?
+            .ok_or_else(|| {
+                PublishError::NotFound(format!(
+                    "bot {:?} v{}: its basis v{b}",
+                    record.bot, record.version
+                ))
+            })?;
+        let def = definition_of(&basis_record)?;
+        Ok(Arc::new(self.train_definition(def, None, progress).await?))
     }
 
     /// Trains a definition off the async threads: in full, or on the basis `on` holds.
@@ -174,4 +199,84 @@ pub fn definition_of(record: &BotVersionRecord) -> Result<BotDefinition, Publish
 pub(crate) fn to_json(def: &BotDefinition) -> String {
     // Plain structs of strings, numbers and lists always serialise.
     serde_json::to_string(def).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use switchboard_embeddings::{EmbedError, Embedder, Embedding};
+    use switchboard_events::InProcessBus;
+    use switchboard_storage::{NewBotVersion, VersionStatus};
+
+    use super::*;
+    use crate::eval::{Labelled, bot_from};
+
+    /// A fast stand-in encoder: hashed bag of words, unit length.
+    struct Words;
+
+    impl Embedder for Words {
+        fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EmbedError> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    let mut v = [0f32; 32];
+                    for w in t.split_whitespace() {
+                        v[w.bytes().fold(7usize, |h, b| h * 31 + b as usize) % 32] += 1.0;
+                    }
+                    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                    v.iter().map(|x| x / n).collect()
+                })
+                .collect())
+        }
+        fn dim(&self) -> usize {
+            32
+        }
+    }
+
+    /// A version whose recorded basis cannot be rebuilt (that version is not stored) still
+    /// serves: it is trained in full instead of failing the start-up.
+    #[tokio::test]
+    async fn a_version_whose_basis_is_gone_is_trained_in_full() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let rows: Vec<Labelled> = (0..12)
+            .map(|i| Labelled {
+                text: format!(
+                    "{} number {i}",
+                    if i % 2 == 0 { "hello there" } else { "bye now" }
+                ),
+                label: if i % 2 == 0 { "greet" } else { "bye" }.into(),
+            })
+            .collect();
+        let mut def = bot_from("tiny", &rows);
+        def.version = 2;
+        let record = store
+            .commit_version(
+                &NewBotVersion {
+                    bot: "tiny".into(),
+                    version: 2,
+                    definition_json: to_json(&def),
+                    checksum: def.checksum(),
+                    status: VersionStatus::Published,
+                    author: "sup".into(),
+                    reason: "test".into(),
+                    base_version: Some(1),
+                    report_json: None,
+                    basis_version: Some(1),
+                },
+                &[],
+            )
+            .await
+            .unwrap();
+        let publisher = Publisher::new(
+            store,
+            Arc::new(switchboard_chat::BotRegistry::default()),
+            Arc::new(Words),
+            Arc::new(InProcessBus::new(16)),
+            None,
+        );
+        let loaded = publisher
+            .train(&record, &crate::no_progress())
+            .await
+            .unwrap();
+        assert_eq!((loaded.definition.version, loaded.basis_version), (2, 2));
+    }
 }
